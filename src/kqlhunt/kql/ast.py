@@ -1,0 +1,245 @@
+"""The KQL syntax tree: scalar expressions, tabular operators, statements.
+
+Nodes are frozen dataclasses. Every node keeps `offset`, the character offset of its first token,
+so later stages can point at the query text when they reject it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kqlhunt.types import KqlType
+
+# ---------------------------------------------------------------------------------------------
+# Scalar expressions
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    offset: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Literal(Expr):
+    """A typed constant. `value` is None for a typed null such as `datetime(null)`.
+
+    Python values by type: bool, int, float, str, `datetime` (UTC), int ticks for timespan,
+    parsed JSON for dynamic.
+    """
+
+    value: object
+    type: KqlType
+
+
+@dataclass(frozen=True, slots=True)
+class Name(Expr):
+    """A column, a `let` name or a table, resolved by the compiler."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Star(Expr):
+    """`*` as a function argument: `count(*)`, `arg_max(T, *)`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Expr):
+    name: str
+    args: tuple[Expr, ...]
+    named_args: tuple[tuple[str, Expr], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Binary(Expr):
+    """Arithmetic, comparison, logic and the string operators (`has`, `!contains`, `=~`, ...)."""
+
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Unary(Expr):
+    op: str  # "-" or "+"
+    operand: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class InList(Expr):
+    """`x in (a, b)`, `x !in~ (dynamic([...]))`, `x has_any (...)`, `x has_all (...)`."""
+
+    op: str
+    left: Expr
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Between(Expr):
+    value: Expr
+    low: Expr
+    high: Expr
+    negated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Member(Expr):
+    """`bag.key`."""
+
+    target: Expr
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Index(Expr):
+    """`bag["key"]` or `array[0]`."""
+
+    target: Expr
+    index: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class TabularSubquery(Expr):
+    """A tabular expression used as a scalar operand, e.g. the list of `in ((T | project x))`."""
+
+    query: Tabular
+
+
+# ---------------------------------------------------------------------------------------------
+# Tabular expressions and operators
+
+
+@dataclass(frozen=True, slots=True)
+class Tabular:
+    offset: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TableRef(Tabular):
+    """A table or a tabular `let` name, optionally called with parameters: `imProcessCreate(...)`."""
+
+    name: str
+    args: tuple[Expr, ...] = ()
+    named_args: tuple[tuple[str, Expr], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DataTable(Tabular):
+    columns: tuple[tuple[str, KqlType], ...]
+    values: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Print(Tabular):
+    items: tuple[Assignment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pipeline(Tabular):
+    source: Tabular
+    operators: tuple[Operator, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """`Name = expr` or a bare `expr` (name None) in extend, project, summarize, print."""
+
+    name: str | None
+    expr: Expr
+    offset: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    offset: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Where(Operator):
+    predicate: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Extend(Operator):
+    items: tuple[Assignment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Project(Operator):
+    items: tuple[Assignment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectAway(Operator):
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectKeep(Operator):
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRename(Operator):
+    renames: tuple[tuple[str, str], ...]  # (new name, old name)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectReorder(Operator):
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Take(Operator):
+    count: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    expr: Expr
+    descending: bool = True  # Kusto sorts descending unless told otherwise
+    nulls_first: bool | None = None  # None: Kusto's default for the direction
+
+
+@dataclass(frozen=True, slots=True)
+class Sort(Operator):
+    keys: tuple[SortKey, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Top(Operator):
+    count: Expr
+    key: SortKey
+
+
+@dataclass(frozen=True, slots=True)
+class Count(Operator):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Distinct(Operator):
+    items: tuple[Expr, ...]  # (Star(),) for `distinct *`
+
+
+@dataclass(frozen=True, slots=True)
+class Summarize(Operator):
+    aggregates: tuple[Assignment, ...]
+    by: tuple[Assignment, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# Statements
+
+
+@dataclass(frozen=True, slots=True)
+class Let:
+    name: str
+    value: Expr | Tabular
+    offset: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    lets: tuple[Let, ...]
+    body: Tabular
