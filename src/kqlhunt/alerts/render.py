@@ -1,0 +1,96 @@
+"""Show alerts to people (a rich table) and to programs (JSON Lines)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from kqlhunt.alerts.model import Alert, Entity
+from kqlhunt.rules.model import Severity
+
+SEVERITY_STYLES = {
+    Severity.INFORMATIONAL: "dim",
+    Severity.LOW: "cyan",
+    Severity.MEDIUM: "yellow",
+    Severity.HIGH: "bold red",
+}
+
+
+def format_entity(entity: Entity) -> str:
+    """One entity as text: `Account: CONTOSO\\alice`, or `Account: Name=alice, NTDomain=CONTOSO`
+    when it has several identifiers."""
+    if len(entity.identifiers) == 1:
+        (value,) = entity.identifiers.values()
+        return f"{entity.entity_type}: {value}"
+    pairs = ", ".join(f"{k}={v}" for k, v in entity.identifiers.items())
+    return f"{entity.entity_type}: {pairs}"
+
+
+def format_entities(entities: Iterable[Entity]) -> str:
+    """All entities of an alert on one line, separated by `; `."""
+    return "; ".join(format_entity(e) for e in entities)
+
+
+def alerts_table(alerts: Iterable[Alert], *, title: str | None = None) -> Table:
+    """A table with one alert per row: time (UTC), rule name, severity and entities.
+
+    Args:
+        alerts: The alerts, shown in the order given.
+        title: A caption above the table.
+
+    Returns:
+        A rich `Table`; cell text is never read as rich markup.
+    """
+    table = Table(title=title, title_justify="left", show_lines=False)
+    table.add_column("Time (UTC)", no_wrap=True)
+    table.add_column("Rule", overflow="fold", ratio=2)
+    table.add_column("Severity", no_wrap=True)
+    table.add_column("Entities", overflow="fold", ratio=3)
+    for alert in alerts:
+        time = alert.time.strftime("%Y-%m-%d %H:%M:%S") if alert.time is not None else "-"
+        table.add_row(
+            Text(time),
+            Text(alert.rule_name),
+            Text(alert.severity.value, style=SEVERITY_STYLES[alert.severity]),
+            Text(format_entities(alert.entities) or "-"),
+        )
+    return table
+
+
+def render_alerts(alerts: Iterable[Alert], console: Console, *, title: str | None = None) -> None:
+    """Write the alerts table to `console`, or a one-line note when there are none.
+
+    Args:
+        alerts: The alerts to show.
+        console: Where to write; it decides colour (NO_COLOR is honoured) and width.
+        title: A caption above the table; by default the number of alerts.
+    """
+    alerts = list(alerts)
+    if not alerts:
+        console.print(Text("No alerts."))
+        return
+    if title is None:
+        title = f"{len(alerts)} alert{'s' if len(alerts) != 1 else ''}"
+    console.print(alerts_table(alerts, title=title))
+
+
+def write_jsonl(alerts: Iterable[Alert], stream: TextIO) -> int:
+    """Write one JSON object per alert and line (`Alert.to_json`), UTF-8 kept as is.
+
+    Args:
+        alerts: The alerts to write.
+        stream: A text stream, such as `sys.stdout` or an open file.
+
+    Returns:
+        The number of lines written.
+    """
+    count = 0
+    for alert in alerts:
+        stream.write(json.dumps(alert.to_json(), ensure_ascii=False) + "\n")
+        count += 1
+    return count
