@@ -8,7 +8,6 @@ JSON numbers.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 
 from kqlhunt.normalize.base import classify, default_table
 from kqlhunt.normalize.model import WinEvent
@@ -18,15 +17,15 @@ from kqlhunt.normalize.values import parse_time, text
 def event_from_evtx_json(
     record: Mapping[str, object],
     position: str,
-    fallback_time: datetime | None = None,
+    fallback_time: object = None,
 ) -> WinEvent | None:
     """Turn one EVTX-style JSON record into a `WinEvent`, or None when it is no process event.
 
     Args:
         record: the decoded JSON object, with an `Event` key.
         position: where the record is, for error reports.
-        fallback_time: a time to use when System/TimeCreated is missing (the EVTX record
-            header time).
+        fallback_time: a timestamp text to use when System/TimeCreated is missing (the EVTX
+            record header time).
 
     Returns:
         The event when it is a Sysmon 1 or Security 4688 event, else None.
@@ -41,7 +40,9 @@ def event_from_evtx_json(
     if kind is None:
         return None
 
-    time = parse_time(_attribute(system.get("TimeCreated"), "SystemTime")) or fallback_time
+    time = parse_time(_attribute(system.get("TimeCreated"), "SystemTime"))
+    if time is None:
+        time = parse_time(fallback_time)
     return WinEvent(
         kind=kind,
         position=position,

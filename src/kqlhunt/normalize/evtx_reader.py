@@ -19,7 +19,6 @@ import evtx
 from kqlhunt.errors import NormalizationError
 from kqlhunt.normalize.event_json import event_from_evtx_json
 from kqlhunt.normalize.model import RecordStream, Skipped
-from kqlhunt.normalize.values import parse_time
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +28,13 @@ CHUNK_SIZE = 65536
 
 # A corrupt file could in principle fail on every record; stop listing failures after this.
 MAX_ERRORS_PER_FILE = 1000
+
+# In the compact JSON of `records_json()` a process event must contain one of these: its
+# EventID written bare (`"EventID":1,`) or as element text when the element has attributes
+# (`"#text":1,`). Records without any are other events and are not decoded.
+_PROCESS_EVENT_HINTS = tuple(
+    f'"{key}":{eid}{end}' for key in ("EventID", "#text") for eid in (1, 4688) for end in ",}"
+)
 
 _CHUNK_NUMBER = re.compile(r"chunk number (\d+)")
 _RECORD_NUMBER = re.compile(r"record number (\d+)")
@@ -65,13 +71,17 @@ def read_evtx(path: Path) -> RecordStream:
 
         record_id = int(item.get("event_record_id") or 0)
         last_record = record_id or last_record
+        data = item.get("data")
+        if isinstance(data, str) and not any(hint in data for hint in _PROCESS_EVENT_HINTS):
+            yield None
+            continue
         position = f"record {record_id}"
         try:
-            record = json.loads(item["data"])
-        except (KeyError, TypeError, ValueError) as exc:
+            record = json.loads(data)  # type: ignore[arg-type]
+        except (TypeError, ValueError) as exc:
             yield Skipped(str(path), position, f"record data is not JSON: {exc}")
             continue
-        yield event_from_evtx_json(record, position, parse_time(item.get("timestamp")))
+        yield event_from_evtx_json(record, position, item.get("timestamp"))
 
     truncated = _truncation(path)
     if truncated is not None:
