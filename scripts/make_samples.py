@@ -67,81 +67,27 @@ PYTHON = "C:\\Program Files\\Python312\\python.exe"
 SCHEDULE = f"{SVCHOST} -k netsvcs -p -s Schedule"
 
 # image file name -> FileVersion, Description, Product, Company, OriginalFileName
+_WIN = "10.0.19041.4355 (WinBuild.160101.0800)"
 _MS = ("Microsoft® Windows® Operating System", "Microsoft Corporation")
+_OFFICE = ("16.0.17928.20216",)
+# fmt: off
 VERSION_INFO: dict[str, tuple[str, str, str, str, str]] = {
-    "powershell.exe": (
-        "10.0.19041.3996 (WinBuild.160101.0800)",
-        "Windows PowerShell",
-        *_MS,
-        "PowerShell.EXE",
-    ),
-    "powershell_ise.exe": (
-        "10.0.19041.3996 (WinBuild.160101.0800)",
-        "Windows PowerShell ISE",
-        *_MS,
-        "PowerShell_ISE.EXE",
-    ),
-    "cmd.exe": (
-        "10.0.19041.4355 (WinBuild.160101.0800)",
-        "Windows Command Processor",
-        *_MS,
-        "Cmd.Exe",
-    ),
-    "conhost.exe": (
-        "10.0.19041.4355 (WinBuild.160101.0800)",
-        "Console Window Host",
-        *_MS,
-        "CONHOST.EXE",
-    ),
-    "net.exe": ("10.0.19041.1 (WinBuild.160101.0800)", "Net Command", *_MS, "net.exe"),
-    "ipconfig.exe": (
-        "10.0.19041.1 (WinBuild.160101.0800)",
-        "IP Configuration Utility",
-        *_MS,
-        "ipconfig.exe",
-    ),
-    "gpupdate.exe": (
-        "10.0.19041.1 (WinBuild.160101.0800)",
-        "Microsoft® Windows Group Policy Update Utility",
-        *_MS,
-        "gpupdate.exe",
-    ),
-    "wsmprovhost.exe": (
-        "10.0.19041.1 (WinBuild.160101.0800)",
-        "Host process for WinRM plug-ins",
-        *_MS,
-        "wsmprovhost.exe",
-    ),
-    "outlook.exe": (
-        "16.0.17928.20216",
-        "Microsoft Outlook",
-        "Microsoft Outlook",
-        "Microsoft Corporation",
-        "Outlook.exe",
-    ),
-    "excel.exe": (
-        "16.0.17928.20216",
-        "Microsoft Excel",
-        "Microsoft Office",
-        "Microsoft Corporation",
-        "Excel.exe",
-    ),
-    "winword.exe": (
-        "16.0.17928.20216",
-        "Microsoft Word",
-        "Microsoft Office",
-        "Microsoft Corporation",
-        "WinWord.exe",
-    ),
-    "msedge.exe": (
-        "130.0.2849.68",
-        "Microsoft Edge",
-        "Microsoft Edge",
-        "Microsoft Corporation",
-        "msedge.exe",
-    ),
-    "pwsh.exe": ("7.4.6.500", "pwsh", "PowerShell", "Microsoft Corporation", "pwsh.dll"),
+    "powershell.exe": (_WIN, "Windows PowerShell", *_MS, "PowerShell.EXE"),
+    "powershell_ise.exe": (_WIN, "Windows PowerShell ISE", *_MS, "PowerShell_ISE.EXE"),
+    "cmd.exe": (_WIN, "Windows Command Processor", *_MS, "Cmd.Exe"),
+    "conhost.exe": (_WIN, "Console Window Host", *_MS, "CONHOST.EXE"),
+    "net.exe": (_WIN, "Net Command", *_MS, "net.exe"),
+    "ipconfig.exe": (_WIN, "IP Configuration Utility", *_MS, "ipconfig.exe"),
+    "gpupdate.exe": (_WIN, "Microsoft® Windows Group Policy Update Utility", *_MS,
+                     "gpupdate.exe"),
+    "wsmprovhost.exe": (_WIN, "Host process for WinRM plug-ins", *_MS, "wsmprovhost.exe"),
+    "outlook.exe": (*_OFFICE, "Microsoft Outlook", "Microsoft Outlook", _MS[1], "Outlook.exe"),
+    "excel.exe": (*_OFFICE, "Microsoft Excel", "Microsoft Office", _MS[1], "Excel.exe"),
+    "winword.exe": (*_OFFICE, "Microsoft Word", "Microsoft Office", _MS[1], "WinWord.exe"),
+    "msedge.exe": ("130.0.2849.68", "Microsoft Edge", "Microsoft Edge", _MS[1], "msedge.exe"),
+    "pwsh.exe": ("7.4.6.500", "pwsh", "PowerShell", _MS[1], "pwsh.dll"),
 }
+# fmt: on
 UNKNOWN_VERSION = ("-", "-", "-", "-", "-")
 
 REVERSE_SHELL_BODY = (

@@ -1,0 +1,87 @@
+"""KQL to relational form. The semantic layer: everything Kusto-specific happens here, and the
+output is a backend-neutral sqlglot tree that each backend renders in its own SQL dialect."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlglot import exp
+
+from kqlhunt.compiler.expressions import ExpressionCompiler
+from kqlhunt.compiler.relation import ROW_ORDER
+from kqlhunt.compiler.scope import QueryContext, Scope
+from kqlhunt.compiler.tabular import TabularCompiler
+from kqlhunt.kql import ast
+from kqlhunt.kql.parser import parse_query
+from kqlhunt.types import KqlType
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    """A query ready for a backend: the SQL tree and the KQL types of its result columns."""
+
+    sql: exp.Select
+    columns: dict[str, KqlType]
+    tables: frozenset[str]  # the tables the query reads
+
+    def to_sql(self, dialect: str) -> str:
+        return self.sql.sql(dialect=dialect)
+
+
+def compile_query(
+    text: str,
+    tables: Mapping[str, Mapping[str, KqlType]],
+    *,
+    now: datetime | None = None,
+    source_name: str = "<query>",
+) -> CompiledQuery:
+    """Parse and compile a KQL query against the schemas of the given tables.
+
+    Args:
+        text: the KQL query.
+        tables: table name -> ordered column name -> KQL type.
+        now: the instant `now()` and `ago()` see; the current time when not given.
+        source_name: how errors name the query (a rule file, "<query>").
+
+    Raises:
+        KqlSyntaxError, UnsupportedKqlError, KqlSemanticError: with the position in `text`.
+    """
+    query = parse_query(text, source_name)
+    context = QueryContext(
+        text=text,
+        source_name=source_name,
+        now=now or datetime.now(timezone.utc),
+        tables={name: dict(cols) for name, cols in tables.items()},
+    )
+    for let in query.lets:
+        _bind_let(context, let)
+    relation = TabularCompiler(context).compile(query.body)
+
+    visible = [exp.column(name, quoted=True) for name in relation.columns]
+    select = exp.select(*visible).from_(relation.select.subquery(context.fresh_alias()))
+    if relation.ordered:
+        select = select.order_by(exp.column(ROW_ORDER, quoted=True))
+    read = frozenset(t.name for t in relation.select.find_all(exp.Table))
+    return CompiledQuery(select, relation.columns, read)
+
+
+def _bind_let(context: QueryContext, let: ast.Let) -> None:
+    value = let.value
+    if isinstance(value, ast.Name) and (
+        value.name in context.tables or value.name in context.tabular_lets
+    ):
+        value = ast.TableRef(value.name, offset=value.offset)
+    if isinstance(value, ast.Call) and value.name in context.tables:
+        value = ast.TableRef(value.name, value.args, value.named_args, offset=value.offset)
+    if isinstance(value, ast.Tabular):
+        context.tabular_lets[let.name] = value
+        context.scalar_lets.pop(let.name, None)
+        return
+    compiled = ExpressionCompiler(Scope(context, {}, row_context=False)).compile(value)
+    context.scalar_lets[let.name] = compiled
+    context.tabular_lets.pop(let.name, None)
+
+
+__all__ = ["CompiledQuery", "compile_query"]

@@ -60,6 +60,13 @@ HYPHENATED_WORDS = frozenset(
     }
 )
 
+# Words after which `['name']` quotes a column name rather than indexing a value.
+_NAME_INTRODUCERS = frozenset(
+    {"print", "extend", "project", "by", "summarize", "distinct", "let", "and", "or", "on"}
+    | {"where", "filter", "sort", "order", "top", "take", "limit"}
+    | HYPHENATED_WORDS
+)
+
 # Word operators spelled with a leading '!' or a trailing '~' (or both).
 _BANG_WORDS = frozenset(
     {
@@ -225,8 +232,10 @@ class Tokenizer:
             return self._multiline(start)
         if ch.isdigit() or (ch == "." and text[start + 1 : start + 2].isdigit()):
             return self._number(start)
-        if ch == "[" and text[start + 1 : start + 2] in ("'", '"'):
-            return self._bracketed_name(start)
+        if ch == "[" and text[start + 1 : start + 2] in ("'", '"') and not self._indexable():
+            name = self._bracketed_name(start)
+            if name is not None:
+                return name
         if ch == "!" and (m := _WORD.match(text, start + 1)) and m.group() in _BANG_WORDS:
             end = m.end()
             if text.startswith("~", end) and m.group() == "in":
@@ -323,11 +332,21 @@ class Tokenizer:
         self.pos = end + 3
         return Token(TokenType.STRING, self.text[start : end + 3], self.text[start + 3 : end], start)
 
-    def _bracketed_name(self, start: int) -> Token:
-        # ['column name'] quotes an identifier.
+    def _indexable(self) -> bool:
+        """Whether a '[' here indexes the previous value (`bag["key"]`) rather than quoting a name."""
+        if not self.tokens:
+            return False
+        last = self.tokens[-1]
+        if last.type is TokenType.IDENTIFIER:
+            return last.text not in _NAME_INTRODUCERS
+        return last.is_op(")", "]")
+
+    def _bracketed_name(self, start: int) -> Token | None:
+        """`['column name']` quotes an identifier; None when the brackets hold something else."""
         quoted = self._quoted(start + 1, start + 1, verbatim=False)
         if not self.text.startswith("]", self.pos):
-            raise self._error("expected ']' after a quoted name", self.pos)
+            self.pos = start
+            return None
         self.pos += 1
         return Token(TokenType.IDENTIFIER, self.text[start : self.pos], quoted.value, start)
 

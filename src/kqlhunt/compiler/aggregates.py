@@ -1,0 +1,250 @@
+"""Aggregation functions of `summarize`, with Kusto's default column names and empty-input values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from kqlhunt.compiler.sqltypes import Typed, cast, func
+from kqlhunt.kql import ast
+from kqlhunt.types import KqlType
+
+if TYPE_CHECKING:
+    from kqlhunt.compiler.expressions import ExpressionCompiler
+
+
+@dataclass(frozen=True)
+class AggregateColumn:
+    """One output column of an aggregation: its default name and typed SQL."""
+
+    default_name: str
+    value: Typed
+
+
+@dataclass(frozen=True)
+class ArgExtreme:
+    """`arg_max` / `arg_min`: the row where `by` is largest (smallest); `columns` are taken from it.
+
+    `columns` is None for `*` (every input column not already a group key)."""
+
+    maximize: bool
+    by: Typed
+    by_name: str
+    columns: list[tuple[str, Typed]] | None
+
+
+AggregateRule = Callable[["ExpressionCompiler", ast.Call, str], AggregateColumn]
+AGGREGATES: dict[str, AggregateRule] = {}
+
+
+def aggregate(*names: str) -> Callable[[AggregateRule], AggregateRule]:
+    def register(fn: AggregateRule) -> AggregateRule:
+        for name in names:
+            AGGREGATES[name] = fn
+        return fn
+
+    return register
+
+
+def _column_suffix(node: ast.Expr) -> str:
+    """The part of a default name taken from the argument: `dcount(Item)` -> `Item`."""
+    if isinstance(node, ast.Name):
+        return node.name
+    if isinstance(node, ast.Member):
+        return node.key
+    return ""
+
+
+def _args(c: ExpressionCompiler, node: ast.Call, low: int, high: int) -> list[Typed]:
+    if not low <= len(node.args) <= high:
+        expected = str(low) if low == high else f"{low} to {high}"
+        raise c.context.error(
+            f"'{node.name}()' takes {expected} arguments, got {len(node.args)}", node.offset
+        )
+    return [c.compile(a) for a in node.args if not isinstance(a, ast.Star)]
+
+
+def _predicate(c: ExpressionCompiler, node: ast.Call, value: Typed, index: int) -> exp.Expression:
+    if value.type is not KqlType.BOOL:
+        raise c.context.error(
+            f"the predicate of '{node.name}()' must be bool, not {value.type.value}",
+            node.args[index].offset,
+        )
+    return value.sql
+
+
+def _filtered(sql: exp.Expression, predicate: exp.Expression) -> exp.Expression:
+    return exp.Filter(this=sql, expression=exp.Where(this=predicate))
+
+
+@aggregate("count")
+def _count(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
+    if node.args and not isinstance(node.args[0], ast.Star):
+        (value,) = _args(c, node, 1, 1)
+        counted = exp.Count(this=value.sql)
+        return AggregateColumn(f"count_{_column_suffix(node.args[0])}", Typed(counted, KqlType.LONG))
+    return AggregateColumn("count_", Typed(exp.Count(this=exp.Star()), KqlType.LONG))
+
+
+@aggregate("countif")
+def _countif(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
+    (predicate,) = _args(c, node, 1, 1)
+    sql = _filtered(exp.Count(this=exp.Star()), _predicate(c, node, predicate, 0))
+    return AggregateColumn("countif_", Typed(sql, KqlType.LONG))
+
+
+@aggregate("dcount")
+def _dcount(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
+    # Kusto estimates; an exact distinct count agrees with its estimate on small sets.
+    value = _args(c, node, 1, 2)[0]
+    sql = exp.Count(this=exp.Distinct(expressions=[value.sql]))
+    return AggregateColumn(f"dcount_{_column_suffix(node.args[0])}", Typed(sql, KqlType.LONG))
+
+
+@aggregate("dcountif")
+def _dcountif(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
+    value, predicate = _args(c, node, 2, 3)[:2]
+    sql = _filtered(exp.Count(this=exp.Distinct(expressions=[value.sql])), _predicate(c, node, predicate, 1))
+    return AggregateColumn(f"dcountif_{_column_suffix(node.args[0])}", Typed(sql, KqlType.LONG))
+
+
+def _sum_type(value: Typed) -> KqlType:
+    if value.type in (KqlType.INT, KqlType.LONG, KqlType.BOOL):
+        return KqlType.LONG
+    return value.type
+
+
+@aggregate("sum")
+def _sum(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
+    (value,) = _args(c, node, 1, 1)
+    _numeric(c, node, value)
+    total = exp.Coalesce(this=exp.Sum(this=value.sql), expressions=[exp.Literal.number(0)])
+    result = _sum_type(value)
+    return AggregateColumn(f"sum_{_column_suffix(node.args[0])}", Typed(cast(total, result), result))
+
+
+@aggregate("sumif")
+def _sumif(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
+    value, predicate = _args(c, node, 2, 2)
+    _numeric(c, node, value)
+    summed = _filtered(exp.Sum(this=value.sql), _predicate(c, node, predicate, 1))
+    total = exp.Coalesce(this=summed, expressions=[exp.Literal.number(0)])
+    result = _sum_type(value)
+    return AggregateColumn(f"sumif_{_column_suffix(node.args[0])}", Typed(cast(total, result), result))
+
+
+@aggregate("avg")
+def _avg(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
+    (value,) = _args(c, node, 1, 1)
+    _numeric(c, node, value)
+    sql = exp.Avg(this=cast(value.sql, KqlType.REAL))
+    return AggregateColumn(f"avg_{_column_suffix(node.args[0])}", Typed(sql, KqlType.REAL))
+
+
+def _numeric(c: ExpressionCompiler, node: ast.Call, value: Typed) -> None:
+    if value.type.is_numeric or value.type in (KqlType.TIMESPAN, KqlType.BOOL):
+        return
+    raise c.context.error(
+        f"'{node.name}()' needs a numeric argument, not {value.type.value}", node.args[0].offset
+    )
+
+
+def _extreme(maximize: bool) -> AggregateRule:
+    def compile_extreme(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
+        (value,) = _args(c, node, 1, 1)
+        if value.type is KqlType.DYNAMIC:
+            raise c.context.error(f"'{node.name}()' cannot compare dynamic values", node.offset)
+        sql = exp.Max(this=value.sql) if maximize else exp.Min(this=value.sql)
+        prefix = "max" if maximize else "min"
+        return AggregateColumn(f"{prefix}_{_column_suffix(node.args[0])}", Typed(sql, value.type))
+
+    return compile_extreme
+
+
+aggregate("max")(_extreme(True))
+aggregate("min")(_extreme(False))
+
+
+def _extreme_if(maximize: bool) -> AggregateRule:
+    def compile_extreme_if(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
+        value, predicate = _args(c, node, 2, 2)
+        sql = exp.Max(this=value.sql) if maximize else exp.Min(this=value.sql)
+        prefix = "maxif" if maximize else "minif"
+        filtered = _filtered(sql, _predicate(c, node, predicate, 1))
+        return AggregateColumn(f"{prefix}_{_column_suffix(node.args[0])}", Typed(filtered, value.type))
+
+    return compile_extreme_if
+
+
+aggregate("maxif")(_extreme_if(True))
+aggregate("minif")(_extreme_if(False))
+
+
+def _collect(distinct: bool, conditional: bool) -> AggregateRule:
+    def compile_collect(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
+        args = _args(c, node, 2 if conditional else 1, 3 if conditional else 2)
+        value = args[0]
+        if value.type is KqlType.DYNAMIC:
+            raise c.context.unsupported(f"'{node.name}()' of dynamic values", node.args[0].offset)
+        limit = args[2] if conditional and len(args) > 2 else (args[1] if not conditional and len(args) > 1 else None)
+        if limit is None and name in ("makeset", "makelist"):
+            limit = Typed(exp.Literal.number(128), KqlType.LONG, 128, True)  # the old default cap
+        present = exp.Not(this=exp.Is(this=value.sql, expression=exp.Null()))
+        if conditional:
+            present = exp.and_(present, exp.paren(_predicate(c, node, args[1], 1)))
+        gathered: exp.Expression = exp.ArrayAgg(
+            this=exp.Distinct(expressions=[value.sql]) if distinct else value.sql
+        )
+        gathered = _filtered(gathered, present)
+        gathered = exp.Coalesce(this=gathered, expressions=[exp.Array(expressions=[])])
+        if limit is not None:
+            gathered = func("LIST_SLICE", gathered, exp.Literal.number(1), limit.sql)
+        prefix = "set" if distinct else "list"
+        json_value = func("TO_JSON", gathered)
+        return AggregateColumn(
+            f"{prefix}_{_column_suffix(node.args[0])}", Typed(cast(json_value, KqlType.DYNAMIC), KqlType.DYNAMIC)
+        )
+
+    return compile_collect
+
+
+aggregate("make_set", "makeset")(_collect(True, False))
+aggregate("make_set_if")(_collect(True, True))
+aggregate("make_list", "makelist")(_collect(False, False))
+aggregate("make_list_if")(_collect(False, True))
+
+
+@aggregate("take_any", "any")
+def _take_any(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
+    if len(node.args) != 1 or isinstance(node.args[0], ast.Star):
+        raise c.context.unsupported(f"'{node.name}()' of several columns or '*'", node.offset)
+    (value,) = _args(c, node, 1, 1)
+    sql = exp.AnyValue(this=value.sql)
+    suffix = _column_suffix(node.args[0])
+    default = suffix if suffix else "any_"
+    return AggregateColumn(default, Typed(sql, value.type))
+
+
+def arg_extreme(c: ExpressionCompiler, node: ast.Call) -> ArgExtreme:
+    """Compile the arguments of `arg_max(by, cols...)` / `arg_min(by, cols...)`."""
+    if len(node.args) < 2:
+        raise c.context.error(
+            f"'{node.name}()' needs the expression to maximize and the columns to return",
+            node.offset,
+        )
+    by = c.compile(node.args[0])
+    by_name = _column_suffix(node.args[0]) or ("max_" if node.name == "arg_max" else "min_")
+    columns: list[tuple[str, Typed]] | None = []
+    for arg in node.args[1:]:
+        if isinstance(arg, ast.Star):
+            columns = None
+            break
+        suffix = _column_suffix(arg)
+        if not suffix:
+            raise c.context.unsupported(f"computed columns in '{node.name}()'", arg.offset)
+        assert columns is not None
+        columns.append((suffix, c.compile(arg)))
+    return ArgExtreme(node.name == "arg_max", by, by_name, columns)

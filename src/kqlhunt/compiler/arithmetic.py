@@ -1,0 +1,104 @@
+"""Arithmetic with Kusto's type rules: numbers, datetimes and timespans."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from kqlhunt.compiler.sqltypes import TICKS_PER_MICROSECOND, Typed, cast, func
+from kqlhunt.kql import ast
+from kqlhunt.types import KqlType
+
+if TYPE_CHECKING:
+    from kqlhunt.compiler.expressions import ExpressionCompiler
+
+D, T = KqlType.DATETIME, KqlType.TIMESPAN
+
+
+def _epoch_us(sql: exp.Expression) -> exp.Expression:
+    return exp.UnixMicros(this=sql)
+
+
+def _from_epoch_us(sql: exp.Expression) -> exp.Expression:
+    return exp.UnixToTime(this=sql, scale=exp.UnixToTime.MICROS)
+
+
+def _ticks_to_us(sql: exp.Expression) -> exp.Expression:
+    return exp.IntDiv(this=exp.paren(sql), expression=exp.Literal.number(TICKS_PER_MICROSECOND))
+
+
+def add_timespan(when: Typed, span: Typed, subtract: bool = False) -> Typed:
+    """datetime ± timespan -> datetime."""
+    op = exp.Sub if subtract else exp.Add
+    micros = op(this=_epoch_us(when.sql), expression=_ticks_to_us(span.sql))
+    return Typed(_from_epoch_us(micros), D)
+
+
+def numeric_result(a: KqlType, b: KqlType) -> KqlType:
+    if KqlType.REAL in (a, b) or KqlType.DECIMAL in (a, b):
+        return KqlType.REAL
+    return KqlType.LONG
+
+
+def arithmetic(
+    compiler: ExpressionCompiler, node: ast.Binary, left: Typed, right: Typed
+) -> Typed:
+    op, lt, rt = node.op, left.type, right.type
+    a, b = left.sql, right.sql
+
+    if lt.is_numeric and rt.is_numeric:
+        return _numeric(op, left, right)
+    if op == "-" and lt is D and rt is D:
+        diff = exp.Sub(this=_epoch_us(a), expression=_epoch_us(b))
+        return Typed(exp.Mul(this=exp.paren(diff), expression=exp.Literal.number(10)), T)
+    if op in ("+", "-") and lt is D and rt is T:
+        return add_timespan(left, right, subtract=op == "-")
+    if op == "+" and lt is T and rt is D:
+        return add_timespan(right, left)
+    if op in ("+", "-") and lt is T and rt is T:
+        sql_op = exp.Add if op == "+" else exp.Sub
+        return Typed(sql_op(this=a, expression=b), T)
+    if op == "/" and lt is T and rt is T:
+        return Typed(exp.Div(this=cast(a, KqlType.REAL), expression=b), KqlType.REAL)
+    if op in ("*", "/") and lt is T and rt.is_numeric:
+        sql_op = exp.Mul if op == "*" else exp.Div
+        return Typed(_to_ticks(sql_op(this=cast(a, KqlType.REAL), expression=b)), T)
+    if op == "*" and lt.is_numeric and rt is T:
+        return Typed(_to_ticks(exp.Mul(this=cast(a, KqlType.REAL), expression=b)), T)
+    if op == "%" and lt is T and rt is T:
+        return Typed(_modulo(a, b), T)
+    raise compiler.context.error(
+        f"operator '{op}' cannot combine {lt.value} and {rt.value}", node.offset
+    )
+
+
+def _to_ticks(sql: exp.Expression) -> exp.Expression:
+    return cast(func("TRUNC", sql), KqlType.LONG)
+
+
+def _numeric(op: str, left: Typed, right: Typed) -> Typed:
+    result = numeric_result(left.type, right.type)
+    a, b = left.sql, right.sql
+    if op == "+":
+        return Typed(exp.Add(this=a, expression=b), result)
+    if op == "-":
+        return Typed(exp.Sub(this=a, expression=b), result)
+    if op == "*":
+        return Typed(exp.Mul(this=a, expression=b), result)
+    if op == "/":
+        if result is KqlType.LONG:
+            # Integer division truncates toward zero; division by zero gives null here.
+            divisor = exp.Nullif(this=b, expression=exp.Literal.number(0))
+            return Typed(exp.IntDiv(this=a, expression=divisor), result)
+        return Typed(exp.Div(this=cast(a, KqlType.REAL), expression=b), result)
+    if op == "%":
+        return Typed(_modulo(a, b), result)
+    raise AssertionError(op)
+
+
+def _modulo(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    """Kusto's modulo lies in [0, |b|): -14 % 12 is 10."""
+    divisor = exp.Abs(this=exp.Nullif(this=b, expression=exp.Literal.number(0)))
+    inner = exp.Mod(this=exp.paren(a), expression=divisor)
+    return exp.Mod(this=exp.paren(exp.Add(this=inner, expression=divisor)), expression=divisor.copy())

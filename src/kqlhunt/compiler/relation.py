@@ -1,0 +1,32 @@
+"""A relation under construction: a SELECT and the KQL schema of its visible columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from kqlhunt.types import KqlType
+
+# A hidden column that carries row order after `sort`/`top`: SQL subqueries do not keep order.
+ROW_ORDER = "__kqlhunt_row_order"
+
+
+@dataclass
+class Relation:
+    select: exp.Select
+    columns: dict[str, KqlType] = field(default_factory=dict)
+    ordered: bool = False  # whether ROW_ORDER is present and defines the row order
+
+    def column_sql(self, name: str) -> exp.Column:
+        return exp.column(name, quoted=True)
+
+    def carried(self) -> list[exp.Expression]:
+        """The hidden columns an order-preserving operator passes through."""
+        return [exp.column(ROW_ORDER, quoted=True)] if self.ordered else []
+
+
+def aliased(sql: exp.Expression, name: str) -> exp.Expression:
+    if isinstance(sql, exp.Column) and sql.name == name:
+        return sql
+    return exp.alias_(sql, name, quoted=True)

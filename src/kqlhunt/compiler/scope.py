@@ -1,0 +1,51 @@
+"""What a scalar expression can see: the input columns, `let` constants, and the pinned clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from kqlhunt.compiler.sqltypes import Typed
+from kqlhunt.errors import KqlSemanticError, SourcePosition, UnsupportedKqlError
+from kqlhunt.kql.tokens import position_of
+from kqlhunt.types import KqlType
+
+if TYPE_CHECKING:
+    from kqlhunt.kql import ast
+
+
+@dataclass
+class QueryContext:
+    """State shared by every part of one query: its text (for error positions) and `now()`."""
+
+    text: str
+    source_name: str
+    now: datetime
+    tables: dict[str, dict[str, KqlType]] = field(default_factory=dict)
+    scalar_lets: dict[str, Typed] = field(default_factory=dict)
+    tabular_lets: dict[str, ast.Tabular] = field(default_factory=dict)
+    names_made: int = 0
+
+    def position(self, offset: int) -> SourcePosition:
+        return position_of(self.text, offset, self.source_name)
+
+    def error(self, message: str, offset: int) -> KqlSemanticError:
+        return KqlSemanticError(message, self.position(offset))
+
+    def unsupported(self, construct: str, offset: int, detail: str = "") -> UnsupportedKqlError:
+        return UnsupportedKqlError(construct, self.position(offset), detail)
+
+    def fresh_alias(self) -> str:
+        self.names_made += 1
+        return f"_q{self.names_made}"
+
+
+@dataclass
+class Scope:
+    """The row a scalar expression is evaluated against."""
+
+    context: QueryContext
+    columns: dict[str, KqlType]
+    row_context: bool = True  # false for `let` constants and print: no columns to read
+    bindings: dict[str, Typed] = field(default_factory=dict)  # names defined earlier in an extend

@@ -1,0 +1,135 @@
+"""Kusto's string operators lowered to portable SQL.
+
+Term operators (`has` and friends) follow Kusto's term model: a value is split into maximal runs
+of ASCII letters and digits, and a needle must line up with those runs. A boundary is required
+only on a needle edge that is itself alphanumeric, so "a-b" has "b" and "x.exe" has ".exe", while
+"ab" does not have "b". A needle holding spaces or punctuation matches as that exact phrase with
+its outer terms aligned. Matching folds ASCII case only, as Kusto does.
+
+Each test is compiled to a cheap case-insensitive substring prefilter AND a regular expression
+that checks the boundaries; the engines evaluate the prefilter first and run the regex on the
+few rows that pass.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from kqlhunt.compiler.sqltypes import func
+
+_REGEX_META = frozenset("\\.^$|?*+()[]{}")
+_NOT_TERM = "[^A-Za-z0-9]"
+
+
+def is_term_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def regex_escape(text: str) -> str:
+    """Escape regex metacharacters only, so the pattern reads the same in RE2, Java and Python."""
+    return "".join("\\" + ch if ch in _REGEX_META else ch for ch in text)
+
+
+def _ascii_case_insensitive(text: str) -> str:
+    """A regex matching `text` with ASCII letters in either case and nothing else folded."""
+    out = []
+    for ch in text:
+        if ch.isascii() and ch.isalpha():
+            out.append(f"[{ch.upper()}{ch.lower()}]")
+        else:
+            out.append(regex_escape(ch))
+    return "".join(out)
+
+
+def _literal_regex(text: str, case_sensitive: bool) -> str:
+    return regex_escape(text) if case_sensitive else _ascii_case_insensitive(text)
+
+
+def term_regex(needle: str, case_sensitive: bool, *, prefix: bool = False, suffix: bool = False) -> str:
+    """The regex for `has` (or `hasprefix` / `hassuffix` when `prefix` / `suffix` is set)."""
+    left = "(?:^|" + _NOT_TERM + ")" if needle and is_term_char(needle[0]) and not suffix else ""
+    right = "(?:$|" + _NOT_TERM + ")" if needle and is_term_char(needle[-1]) and not prefix else ""
+    return left + _literal_regex(needle, case_sensitive) + right
+
+
+def lower_ascii(sql: exp.Expression) -> exp.Expression:
+    return exp.Lower(this=sql)
+
+
+def contains(value: exp.Expression, needle: str, case_sensitive: bool) -> exp.Expression:
+    """Substring test. The case-insensitive form compares lower-cased text."""
+    if needle == "":
+        return exp.true()
+    if case_sensitive:
+        return exp.GT(
+            this=exp.StrPosition(this=value, substr=exp.Literal.string(needle)),
+            expression=exp.Literal.number(0),
+        )
+    if not needle.isascii():
+        # Kusto folds ASCII case only; a regex keeps other letters exact.
+        return regex_match(value, _literal_regex(needle, False))
+    return exp.GT(
+        this=exp.StrPosition(this=lower_ascii(value), substr=exp.Literal.string(needle.lower())),
+        expression=exp.Literal.number(0),
+    )
+
+
+def regex_match(value: exp.Expression, pattern: str) -> exp.Expression:
+    return exp.RegexpLike(this=value, expression=exp.Literal.string(pattern))
+
+
+def has(
+    value: exp.Expression,
+    needle: str,
+    case_sensitive: bool,
+    *,
+    prefix: bool = False,
+    suffix: bool = False,
+) -> exp.Expression:
+    """`value has needle` (also `hasprefix`, `hassuffix`), as prefilter AND boundary regex."""
+    if needle == "":
+        return exp.true() if (prefix or suffix) else exp.false()
+    pattern = term_regex(needle, case_sensitive, prefix=prefix, suffix=suffix)
+    if pattern == _literal_regex(needle, case_sensitive):
+        return contains(value, needle, case_sensitive)  # no boundary to check
+    return exp.and_(contains(value, needle, case_sensitive), regex_match(value, pattern))
+
+
+def has_any(value: exp.Expression, needles: list[str], case_sensitive: bool) -> exp.Expression:
+    """`has_any`: one alternation regex behind an OR of substring prefilters."""
+    needles = list(dict.fromkeys(needles))
+    if not needles:
+        return exp.false()
+    if "" in needles:
+        needles.remove("")
+        if not needles:
+            return exp.false()
+    if len(needles) == 1:
+        return has(value, needles[0], case_sensitive)
+    prefilter = exp.or_(*(contains(value, n, case_sensitive) for n in needles))
+    pattern = "|".join(f"(?:{term_regex(n, case_sensitive)})" for n in needles)
+    return exp.and_(exp.paren(prefilter), regex_match(value, pattern))
+
+
+def starts_with(value: exp.Expression, needle: str, case_sensitive: bool) -> exp.Expression:
+    if case_sensitive:
+        return exp.StartsWith(this=value, expression=exp.Literal.string(needle))
+    if not needle.isascii():
+        return regex_match(value, "^" + _literal_regex(needle, False))
+    return exp.StartsWith(this=lower_ascii(value), expression=exp.Literal.string(needle.lower()))
+
+
+def ends_with(value: exp.Expression, needle: str, case_sensitive: bool) -> exp.Expression:
+    if case_sensitive:
+        return exp.EndsWith(this=value, expression=exp.Literal.string(needle))
+    if not needle.isascii():
+        return regex_match(value, _literal_regex(needle, False) + "$")
+    return exp.EndsWith(this=lower_ascii(value), expression=exp.Literal.string(needle.lower()))
+
+
+def equals_ignore_case(left: exp.Expression, right: exp.Expression) -> exp.Expression:
+    return exp.EQ(this=lower_ascii(left), expression=lower_ascii(right))
+
+
+def strcat(*parts: exp.Expression) -> exp.Expression:
+    return func("CONCAT", *parts)

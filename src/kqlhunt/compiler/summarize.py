@@ -1,0 +1,135 @@
+"""The `summarize` operator: group keys first, then one column per aggregate, named as Kusto names them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from kqlhunt.compiler.aggregates import AGGREGATES, ArgExtreme, arg_extreme
+from kqlhunt.compiler.relation import Relation, aliased
+from kqlhunt.compiler.sqltypes import Typed
+from kqlhunt.kql import ast
+from kqlhunt.types import KqlType
+
+if TYPE_CHECKING:
+    from kqlhunt.compiler.tabular import TabularCompiler
+
+_NAME_KEEPING_FUNCTIONS = frozenset({"bin", "floor", "bin_at"})
+
+
+def _key_name(expr: ast.Expr, position: int) -> str:
+    if isinstance(expr, ast.Name):
+        return expr.name
+    if isinstance(expr, ast.Member):
+        return expr.key
+    if isinstance(expr, ast.Call) and expr.name in _NAME_KEEPING_FUNCTIONS and expr.args:
+        first = expr.args[0]
+        if isinstance(first, ast.Name):
+            return first.name
+    return f"Column{position}"
+
+
+def _unique(name: str, taken: dict[str, KqlType]) -> str:
+    if name not in taken:
+        return name
+    suffix = 1
+    while f"{name}{suffix}" in taken:
+        suffix += 1
+    return f"{name}{suffix}"
+
+
+def summarize(tc: TabularCompiler, relation: Relation, node: ast.Summarize) -> Relation:
+    context = tc.context
+    compiler = tc.scalar(relation)
+
+    keys: list[tuple[str, Typed]] = []
+    columns: dict[str, KqlType] = {}
+    generated = 0
+    for item in node.by:
+        value = compiler.compile(item.expr)
+        if value.type is KqlType.DYNAMIC:
+            raise context.unsupported("grouping by a dynamic value", item.offset)
+        if item.name:
+            name = item.name
+        else:
+            name = _key_name(item.expr, generated + 1)
+            if name.startswith("Column") and not isinstance(item.expr, ast.Name):
+                generated += 1
+        if name in columns:
+            raise context.error(f"summarize: the group key '{name}' appears twice", item.offset)
+        keys.append((name, value))
+        columns[name] = value.type
+
+    inner: list[exp.Expression] = [aliased(value.sql, name) for name, value in keys]
+    outer: list[exp.Expression] = [exp.column(name, quoted=True) for name, _ in keys]
+    for item in node.aggregates:
+        call = item.expr
+        if not isinstance(call, ast.Call) or (
+            call.name not in AGGREGATES and call.name not in ("arg_max", "arg_min")
+        ):
+            if isinstance(call, ast.Call):
+                raise context.unsupported(f"the aggregation '{call.name}()'", call.offset)
+            raise context.unsupported(
+                "expressions around aggregations in summarize", item.expr.offset
+            )
+        if call.name in ("arg_max", "arg_min"):
+            extreme = arg_extreme(compiler, call)
+            _add_arg_extreme(tc, relation, extreme, item, keys, inner, outer, columns)
+            continue
+        column = AGGREGATES[call.name](compiler, call, call.name)
+        name = item.name or _unique(column.default_name, columns)
+        if name in columns:
+            raise context.error(f"summarize: the column '{name}' appears twice", item.offset)
+        inner.append(aliased(column.value.sql, name))
+        outer.append(exp.column(name, quoted=True))
+        columns[name] = column.value.type
+
+    source = relation.select.subquery(context.fresh_alias())
+    grouped = exp.select(*inner).from_(source)
+    if keys:
+        grouped = grouped.group_by(*(value.sql.copy() for _, value in keys))
+    select = exp.select(*outer).from_(grouped.subquery(context.fresh_alias()))
+    return Relation(select, columns)
+
+
+def _add_arg_extreme(
+    tc: TabularCompiler,
+    relation: Relation,
+    extreme: ArgExtreme,
+    item: ast.Assignment,
+    keys: list[tuple[str, Typed]],
+    inner: list[exp.Expression],
+    outer: list[exp.Expression],
+    columns: dict[str, KqlType],
+) -> None:
+    """Take every returned column from one row: pack them in a struct, pick the struct at the
+    extreme; a group whose values are all null still gives its first row."""
+    key_names = {name for name, _ in keys}
+    picked: list[tuple[str, Typed]] = [(item.name or extreme.by_name, extreme.by)]
+    if extreme.columns is None:
+        for name, kql_type in relation.columns.items():
+            if name not in key_names and name != picked[0][0]:
+                picked.append((name, Typed(relation.column_sql(name), kql_type)))
+    else:
+        picked += [(n, v) for n, v in extreme.columns if n != picked[0][0]]
+
+    fields = [f"f{i}" for i in range(len(picked))]
+    struct = exp.Struct(
+        expressions=[
+            exp.PropertyEQ(this=exp.to_identifier(f), expression=value.sql)
+            for f, (_, value) in zip(fields, picked, strict=True)
+        ]
+    )
+    chooser = exp.ArgMax if extreme.maximize else exp.ArgMin
+    chosen = exp.Coalesce(
+        this=chooser(this=struct, expression=extreme.by.sql),
+        expressions=[exp.AnyValue(this=struct.copy())],
+    )
+    alias = tc.context.fresh_alias()
+    inner.append(aliased(chosen, alias))
+    for field_name, (name, value) in zip(fields, picked, strict=True):
+        output = name if name not in columns else _unique(name, columns)
+        access = exp.Dot(this=exp.column(alias, quoted=True), expression=exp.to_identifier(field_name))
+        outer.append(aliased(access, output))
+        columns[output] = value.type

@@ -1,0 +1,294 @@
+"""Tabular KQL compiled to relational form: one nested SELECT per operator.
+
+Each `visit_<Operator>` takes the input relation and returns the output relation, keeping
+Kusto's column order and default names. The engines flatten the nesting when they plan.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Sequence
+
+from sqlglot import exp
+
+from kqlhunt.compiler.expressions import ExpressionCompiler
+from kqlhunt.compiler.relation import ROW_ORDER, Relation, aliased
+from kqlhunt.compiler.scope import QueryContext, Scope
+from kqlhunt.compiler.sqltypes import Typed, cast
+from kqlhunt.kql import ast
+from kqlhunt.types import KqlType
+
+
+class TabularCompiler:
+    def __init__(self, context: QueryContext) -> None:
+        self.context = context
+
+    # -- entry points --------------------------------------------------------------------------
+
+    def compile(self, node: ast.Tabular) -> Relation:
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is None:
+            raise self.context.unsupported(f"the tabular expression {type(node).__name__}", node.offset)
+        relation: Relation = method(node)
+        return relation
+
+    def scalar(self, relation: Relation, bindings: dict[str, Typed] | None = None) -> ExpressionCompiler:
+        return ExpressionCompiler(Scope(self.context, relation.columns, bindings=bindings or {}))
+
+    def wrap(
+        self,
+        relation: Relation,
+        projections: Sequence[exp.Expression],
+        columns: dict[str, KqlType],
+        *,
+        keep_order: bool = True,
+        where: exp.Expression | None = None,
+    ) -> Relation:
+        """SELECT projections FROM (relation) [WHERE ...], carrying the row order if kept."""
+        ordered = keep_order and relation.ordered
+        hidden = relation.carried() if ordered else []
+        source = relation.select.subquery(self.context.fresh_alias())
+        select = exp.select(*projections, *hidden).from_(source)
+        if where is not None:
+            select = select.where(where)
+        return Relation(select, columns, ordered)
+
+    def identity(self, relation: Relation) -> list[exp.Expression]:
+        return [relation.column_sql(name) for name in relation.columns]
+
+    # -- sources -------------------------------------------------------------------------------
+
+    def visit_TableRef(self, node: ast.TableRef) -> Relation:
+        if node.name in self.context.tabular_lets and not node.args:
+            return self.compile(self.context.tabular_lets[node.name])
+        columns = self.context.tables.get(node.name)
+        if columns is None:
+            if node.name in self.context.scalar_lets:
+                raise self.context.error(f"'{node.name}' is a scalar, not a table", node.offset)
+            known = ", ".join(sorted(self.context.tables)) or "none"
+            raise self.context.error(f"unknown table '{node.name}' (known tables: {known})", node.offset)
+        if node.args or node.named_args:
+            raise self.context.unsupported(f"parameters to the table '{node.name}'", node.offset)
+        select = exp.select(*(exp.column(c, quoted=True) for c in columns)).from_(
+            exp.to_table(exp.to_identifier(node.name, quoted=True))  # type: ignore[arg-type]
+        )
+        return Relation(select, dict(columns))
+
+    def visit_Print(self, node: ast.Print) -> Relation:
+        compiler = ExpressionCompiler(Scope(self.context, {}, row_context=False))
+        projections, columns = [], {}
+        for index, item in enumerate(node.items):
+            value = compiler.compile(item.expr)
+            name = item.name or f"print_{index}"
+            projections.append(aliased(value.sql, name))
+            columns[name] = value.type
+        return Relation(exp.select(*projections), columns)
+
+    def visit_DataTable(self, node: ast.DataTable) -> Relation:
+        compiler = ExpressionCompiler(Scope(self.context, {}, row_context=False))
+        width = len(node.columns)
+        if width == 0 or len(node.values) % width:
+            raise self.context.error(
+                f"datatable has {len(node.values)} values, not a multiple of its {width} columns",
+                node.offset,
+            )
+        rows: list[exp.Expression] = []
+        for start in range(0, len(node.values), width):
+            cells = []
+            for (name, kql_type), value_node in zip(node.columns, node.values[start : start + width], strict=True):
+                value = compiler.compile(value_node)
+                if not value.is_constant:
+                    raise self.context.error("datatable values must be constants", value_node.offset)
+                cells.append(aliased(self._fit(value, kql_type, value_node), name))
+            rows.append(exp.select(*cells))
+        columns = dict(node.columns)
+        if not rows:
+            empty = exp.select(*(aliased(cast(exp.Null(), t), n) for n, t in node.columns)).where(exp.false())
+            return Relation(empty, columns)
+        union: exp.Expression = rows[0]
+        for row in rows[1:]:
+            union = exp.union(union, row, distinct=False)
+        select = exp.select(*(exp.column(n, quoted=True) for n in columns)).from_(
+            exp.paren(union).as_(self.context.fresh_alias()) if len(rows) > 1 else rows[0].subquery(self.context.fresh_alias())
+        )
+        return Relation(select, columns)
+
+    def _fit(self, value: Typed, kql_type: KqlType, node: ast.Expr) -> exp.Expression:
+        if value.type is kql_type:
+            return value.sql
+        if value.constant is None:
+            from kqlhunt.compiler.sqltypes import null_of
+
+            return null_of(kql_type).sql
+        if value.type.is_numeric and kql_type.is_numeric:
+            return cast(value.sql, kql_type)
+        raise self.context.error(
+            f"a {value.type.value} value in a {kql_type.value} column", node.offset
+        )
+
+    def visit_Pipeline(self, node: ast.Pipeline) -> Relation:
+        relation = self.compile(node.source)
+        for operator in node.operators:
+            method = getattr(self, "visit_" + type(operator).__name__)
+            relation = method(relation, operator)
+        return relation
+
+    # -- row filters and column operators ------------------------------------------------------
+
+    def visit_Where(self, relation: Relation, node: ast.Where) -> Relation:
+        predicate = self.scalar(relation).compile(node.predicate)
+        if predicate.type is not KqlType.BOOL:
+            raise self.context.error(
+                f"the 'where' predicate must be bool, not {predicate.type.value}",
+                node.predicate.offset,
+            )
+        return self.wrap(relation, self.identity(relation), dict(relation.columns), where=predicate.sql)
+
+    def visit_Extend(self, relation: Relation, node: ast.Extend) -> Relation:
+        bindings: dict[str, Typed] = {}
+        for item in node.items:
+            value = self.scalar(relation, bindings).compile(item.expr)
+            name = item.name or self._expression_name(item.expr, set(relation.columns) | set(bindings))
+            bindings.pop(name, None)  # a redefined column moves to the end
+            bindings[name] = value
+        columns = {n: t for n, t in relation.columns.items() if n not in bindings}
+        projections = [relation.column_sql(n) for n in columns]
+        for name, value in bindings.items():
+            projections.append(aliased(value.sql, name))
+            columns[name] = value.type
+        return self.wrap(relation, projections, columns)
+
+    def visit_Project(self, relation: Relation, node: ast.Project) -> Relation:
+        compiler = self.scalar(relation)
+        projections: list[exp.Expression] = []
+        columns: dict[str, KqlType] = {}
+        for item in node.items:
+            if item.name is None and isinstance(item.expr, ast.Name | ast.Star):
+                if isinstance(item.expr, ast.Star):
+                    raise self.context.unsupported("'project *'", item.offset)
+            value = compiler.compile(item.expr)
+            name = item.name or self._expression_name(item.expr, set(columns))
+            if name in columns:
+                raise self.context.error(f"column '{name}' is projected twice", item.offset)
+            projections.append(aliased(value.sql, name))
+            columns[name] = value.type
+        return self.wrap(relation, projections, columns)
+
+    def _expression_name(self, expr: ast.Expr, taken: set[str]) -> str:
+        if isinstance(expr, ast.Name):
+            return expr.name
+        if isinstance(expr, ast.Member):
+            return expr.key
+        index = 1
+        while f"Column{index}" in taken:
+            index += 1
+        return f"Column{index}"
+
+    def _match(self, relation: Relation, pattern: str, offset: int, operator: str) -> list[str]:
+        if "*" in pattern:
+            return [n for n in relation.columns if fnmatch.fnmatchcase(n, pattern)]
+        if pattern not in relation.columns:
+            raise self.context.error(f"{operator}: unknown column '{pattern}'", offset)
+        return [pattern]
+
+    def visit_ProjectAway(self, relation: Relation, node: ast.ProjectAway) -> Relation:
+        removed = {n for p in node.patterns for n in self._match(relation, p, node.offset, "project-away")}
+        columns = {n: t for n, t in relation.columns.items() if n not in removed}
+        return self.wrap(relation, [relation.column_sql(n) for n in columns], columns)
+
+    def visit_ProjectKeep(self, relation: Relation, node: ast.ProjectKeep) -> Relation:
+        kept = {n for p in node.patterns for n in self._match(relation, p, node.offset, "project-keep")}
+        columns = {n: t for n, t in relation.columns.items() if n in kept}
+        return self.wrap(relation, [relation.column_sql(n) for n in columns], columns)
+
+    def visit_ProjectRename(self, relation: Relation, node: ast.ProjectRename) -> Relation:
+        renames = {old: new for new, old in node.renames}
+        for old in renames:
+            if old not in relation.columns:
+                raise self.context.error(f"project-rename: unknown column '{old}'", node.offset)
+        projections, columns = [], {}
+        for name, kql_type in relation.columns.items():
+            new = renames.get(name, name)
+            projections.append(aliased(relation.column_sql(name), new))
+            columns[new] = kql_type
+        return self.wrap(relation, projections, columns)
+
+    def visit_ProjectReorder(self, relation: Relation, node: ast.ProjectReorder) -> Relation:
+        first: list[str] = []
+        for pattern in node.patterns:
+            first += [n for n in self._match(relation, pattern, node.offset, "project-reorder") if n not in first]
+        order = first + [n for n in relation.columns if n not in first]
+        columns = {n: relation.columns[n] for n in order}
+        return self.wrap(relation, [relation.column_sql(n) for n in columns], columns)
+
+    # -- order and row counts ------------------------------------------------------------------
+
+    def _row_count(self, relation: Relation, node: ast.Expr) -> int:
+        value = self.scalar(relation).compile(node)
+        if not value.is_constant or not isinstance(value.constant, int) or isinstance(value.constant, bool):
+            raise self.context.error("the row count must be a constant whole number", node.offset)
+        return max(value.constant, 0)
+
+    def visit_Take(self, relation: Relation, node: ast.Take) -> Relation:
+        count = self._row_count(relation, node.count)
+        limited = self.wrap(relation, self.identity(relation), dict(relation.columns))
+        if relation.ordered:
+            limited.select = limited.select.order_by(exp.column(ROW_ORDER, quoted=True))
+        limited.select = limited.select.limit(count)
+        return limited
+
+    def _ordering(self, relation: Relation, keys: Sequence[ast.SortKey]) -> list[exp.Ordered]:
+        compiler = self.scalar(relation)
+        ordering = []
+        for key in keys:
+            value = compiler.compile(key.expr)
+            if value.type is KqlType.DYNAMIC:
+                raise self.context.unsupported("sorting by a dynamic value", key.expr.offset)
+            # Kusto puts nulls first when ascending and last when descending, unless told.
+            nulls_first = key.nulls_first if key.nulls_first is not None else not key.descending
+            ordering.append(exp.Ordered(this=value.sql, desc=key.descending, nulls_first=nulls_first))
+        return ordering
+
+    def _ordered(self, relation: Relation, ordering: list[exp.Ordered], limit: int | None) -> Relation:
+        row_number = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=ordering))
+        source = relation.select.subquery(self.context.fresh_alias())
+        select = exp.select(*self.identity(relation), aliased(row_number, ROW_ORDER)).from_(source)
+        if limit is not None:
+            select = select.order_by(*(o.copy() for o in ordering)).limit(limit)
+        return Relation(select, dict(relation.columns), ordered=True)
+
+    def visit_Sort(self, relation: Relation, node: ast.Sort) -> Relation:
+        return self._ordered(relation, self._ordering(relation, node.keys), None)
+
+    def visit_Top(self, relation: Relation, node: ast.Top) -> Relation:
+        count = self._row_count(relation, node.count)
+        return self._ordered(relation, self._ordering(relation, [node.key]), count)
+
+    def visit_Count(self, relation: Relation, node: ast.Count) -> Relation:
+        count = aliased(exp.Count(this=exp.Star()), "Count")
+        return self.wrap(relation, [count], {"Count": KqlType.LONG}, keep_order=False)
+
+    def visit_Distinct(self, relation: Relation, node: ast.Distinct) -> Relation:
+        if len(node.items) == 1 and isinstance(node.items[0], ast.Star):
+            names = list(relation.columns)
+            items = [ast.Name(n) for n in names]
+        else:
+            items = list(node.items)
+        compiler = self.scalar(relation)
+        projections, columns = [], {}
+        for item in items:
+            value = compiler.compile(item)
+            name = self._expression_name(item, set(columns))
+            projections.append(aliased(value.sql, name))
+            columns[name] = value.type
+        distinct = self.wrap(relation, projections, columns, keep_order=False)
+        distinct.select = distinct.select.distinct()
+        return distinct
+
+    # -- summarize -----------------------------------------------------------------------------
+
+    def visit_Summarize(self, relation: Relation, node: ast.Summarize) -> Relation:
+        from kqlhunt.compiler.summarize import summarize
+
+        return summarize(self, relation, node)
+

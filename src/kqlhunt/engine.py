@@ -1,0 +1,56 @@
+"""The engine: tables in, KQL in, result tables out.
+
+>>> from kqlhunt.engine import Engine
+>>> engine = Engine()
+>>> engine.query('print r = "C:\\\\Windows\\\\powershell.exe" has "powershell.exe"').rows
+[(True,)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from kqlhunt.backends import create_backend
+from kqlhunt.catalog import TableData
+from kqlhunt.compiler import CompiledQuery, compile_query
+from kqlhunt.result import QueryResult
+from kqlhunt.types import KqlType
+
+
+class Engine:
+    """Holds named tables in a backend and runs KQL over them.
+
+    Args:
+        tables: the tables queries can read.
+        backend: the backend name ("duckdb").
+        now: the instant `now()` and `ago()` see in every query; the wall clock when None.
+    """
+
+    def __init__(
+        self,
+        tables: Iterable[TableData] = (),
+        *,
+        backend: str = "duckdb",
+        now: datetime | None = None,
+    ) -> None:
+        self.backend = create_backend(backend)
+        self.now = now
+        self.schemas: dict[str, dict[str, KqlType]] = {}
+        self.add_tables(tables)
+
+    def add_tables(self, tables: Iterable[TableData]) -> None:
+        tables = list(tables)
+        self.backend.load(tables)
+        for table in tables:
+            self.schemas[table.name] = dict(table.columns)
+
+    def compile(self, text: str, source_name: str = "<query>") -> CompiledQuery:
+        return compile_query(text, self.schemas, now=self.now, source_name=source_name)
+
+    def query(self, text: str, source_name: str = "<query>") -> QueryResult:
+        """Compile and run a KQL query. Errors carry the position in `text`."""
+        return self.backend.run(self.compile(text, source_name))
+
+    def close(self) -> None:
+        self.backend.close()
