@@ -26,7 +26,10 @@ MSF_4688 = (
     "ID4688-Encoded PowerShell MSF payload via process execution.evtx"
 )
 OTRF = "OTRF-Security-Datasets/datasets"
-NXLOG = f"{OTRF}/atomic/windows/execution/host/empire_launcher_vbs/empire_launcher_vbs_2020-09-04160940.json"
+NXLOG = (
+    f"{OTRF}/atomic/windows/execution/host/empire_launcher_vbs/"
+    "empire_launcher_vbs_2020-09-04160940.json"
+)
 FLAT = (
     f"{OTRF}/atomic/windows/lateral_movement/host/schtask_modification/"
     "schtask_modification_2020-12-1907505969.json"
