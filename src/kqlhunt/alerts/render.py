@@ -46,7 +46,7 @@ def alerts_table(alerts: Iterable[Alert], *, title: str | None = None) -> Table:
     Returns:
         A rich `Table`; cell text is never read as rich markup.
     """
-    table = Table(title=title, title_justify="left", show_lines=False)
+    table = Table(title=title, title_justify="left", expand=True)
     table.add_column("Time (UTC)", no_wrap=True)
     table.add_column("Rule", overflow="fold", ratio=2)
     table.add_column("Severity", no_wrap=True)
