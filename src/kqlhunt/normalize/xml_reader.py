@@ -17,14 +17,15 @@ from kqlhunt.normalize.model import RecordStream, Skipped, WinEvent
 from kqlhunt.normalize.values import parse_time
 
 _EVENT_START = re.compile(r"<(?:\w+:)?Event[\s>]")
+_EVENTS_ROOT = re.compile(r"<(?:\w+:)?Events[\s>/]")
 _EVENT_END = re.compile(r"</(?:\w+:)?Event\s*>")
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
 def has_events(content: str) -> bool:
-    """Whether an XML text holds at least one `<Event>` element."""
-    return _EVENT_START.search(content) is not None
+    """Whether an XML text is an event log: it has an `<Event>` element or an `<Events>` root."""
+    return bool(_EVENT_START.search(content) or _EVENTS_ROOT.search(content))
 
 
 def read_xml(path_name: str, content: str) -> RecordStream:
