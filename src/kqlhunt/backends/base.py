@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Protocol
 
 from kqlhunt.catalog import TableData
 from kqlhunt.compiler import CompiledQuery
 from kqlhunt.errors import KqlHuntError
-from kqlhunt.result import Column, QueryResult
+from kqlhunt.result import Column, QueryResult, Timespan
 from kqlhunt.types import KqlType
 
 
@@ -59,7 +59,7 @@ def to_python(value: Any, kql_type: KqlType) -> Any:
     if kql_type is KqlType.DATETIME and isinstance(value, datetime):
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
     if kql_type is KqlType.TIMESPAN:
-        return timedelta(microseconds=int(value) // 10)
+        return Timespan(int(value))
     if kql_type is KqlType.DYNAMIC and isinstance(value, str):
         return json.loads(value)
     if kql_type in (KqlType.REAL, KqlType.DECIMAL):

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from kqlhunt.compiler.sqltypes import TICKS_PER_MICROSECOND, Typed, cast, func
+from kqlhunt.compiler.sqltypes import TICKS_PER_MICROSECOND, Typed, cast, func, p
 from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
 
@@ -45,7 +45,7 @@ def arithmetic(
     compiler: ExpressionCompiler, node: ast.Binary, left: Typed, right: Typed
 ) -> Typed:
     op, lt, rt = node.op, left.type, right.type
-    a, b = left.sql, right.sql
+    a, b = p(left.sql), p(right.sql)
 
     if lt.is_numeric and rt.is_numeric:
         return _numeric(op, left, right)
@@ -73,13 +73,29 @@ def arithmetic(
     )
 
 
+def floor_div(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    """Exact integer division rounding toward negative infinity (SQL truncates toward zero)."""
+    a, b = p(a), p(b)
+    truncated = exp.IntDiv(this=a, expression=b)
+    remainder = exp.Mod(this=a.copy(), expression=b.copy())
+    adjust = exp.and_(
+        exp.NEQ(this=remainder, expression=exp.Literal.number(0)),
+        exp.NEQ(
+            this=exp.paren(exp.LT(this=a.copy(), expression=exp.Literal.number(0))),
+            expression=exp.paren(exp.LT(this=b.copy(), expression=exp.Literal.number(0))),
+        ),
+    )
+    one = exp.Case(ifs=[exp.If(this=adjust, true=exp.Literal.number(1))]).else_(exp.Literal.number(0))
+    return exp.Sub(this=truncated, expression=one)
+
+
 def _to_ticks(sql: exp.Expression) -> exp.Expression:
     return cast(func("TRUNC", sql), KqlType.LONG)
 
 
 def _numeric(op: str, left: Typed, right: Typed) -> Typed:
     result = numeric_result(left.type, right.type)
-    a, b = left.sql, right.sql
+    a, b = p(left.sql), p(right.sql)
     if op == "+":
         return Typed(exp.Add(this=a, expression=b), result)
     if op == "-":

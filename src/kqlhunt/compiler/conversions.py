@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from kqlhunt.compiler.sqltypes import Typed, cast, coalesce_text, func, null_of
+from kqlhunt.kql.literals import parse_datetime
 from kqlhunt.types import KqlType
 
 _DIGITS = exp.Literal.string
@@ -103,14 +104,16 @@ def convert(value: Typed, target: KqlType) -> Typed:
     if target in (KqlType.INT, KqlType.LONG) and value.type in (KqlType.REAL, KqlType.DECIMAL):
         return Typed(exp.TryCast(this=func("TRUNC", source), to=cast(source, target).args["to"]), target)
     if target is KqlType.DATETIME and value.type in (KqlType.STRING, KqlType.DYNAMIC):
+        if value.is_constant and isinstance(value.constant, str):
+            from kqlhunt.compiler.expressions import literal
+
+            return literal(parse_datetime(value.constant), KqlType.DATETIME)
         return Typed(_parse_datetime_text(source), target)
     if target is KqlType.TIMESPAN and value.type.is_numeric:
         # A number converted to timespan counts ticks.
         return Typed(exp.TryCast(this=source, to=cast(source, KqlType.LONG).args["to"]), target)
-    if target is KqlType.TIMESPAN:
-        raise_unsupported = value.type is KqlType.STRING or value.type is KqlType.DYNAMIC
-        if raise_unsupported:
-            return Typed(_parse_timespan_text(source), target)
+    if target is KqlType.TIMESPAN and value.type in (KqlType.STRING, KqlType.DYNAMIC):
+        return Typed(_parse_timespan_text(source), target)
     if target is KqlType.BOOL and value.type in (KqlType.STRING, KqlType.DYNAMIC):
         lowered = exp.Lower(this=exp.Trim(this=source))
         ifs = [

@@ -22,6 +22,7 @@ from kqlhunt.compiler.sqltypes import (
     func,
     null_of,
     number,
+    p,
 )
 from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
@@ -170,7 +171,7 @@ class ExpressionCompiler:
         if op in _COMPARISON_SQL:
             self._check_comparable(node, left, right)
             left, right = self._unify(left, right)
-            return Typed(_COMPARISON_SQL[op](this=left.sql, expression=right.sql), KqlType.BOOL)
+            return Typed(_COMPARISON_SQL[op](this=p(left.sql), expression=p(right.sql)), KqlType.BOOL)
         from kqlhunt.compiler.arithmetic import arithmetic
 
         return arithmetic(self, node, left, right)
@@ -190,18 +191,18 @@ class ExpressionCompiler:
         left, right = self._unify(left, right)
         negate = node.op == "!="
         if not (left.nullable and right.nullable):
-            sql: exp.Expression = exp.EQ(this=left.sql, expression=right.sql)
+            sql: exp.Expression = exp.EQ(this=p(left.sql), expression=p(right.sql))
             return Typed(exp.Not(this=exp.paren(sql)) if negate else sql, KqlType.BOOL)
         # Kusto: null == non-null is false and null != non-null is true; null with null is null.
-        distinct = exp.NullSafeEQ(this=left.sql, expression=right.sql)
+        distinct = exp.NullSafeEQ(this=p(left.sql), expression=p(right.sql))
         test: exp.Expression = exp.Not(this=distinct) if negate else distinct
         if left.is_constant and left.constant is not None or (
             right.is_constant and right.constant is not None
         ):
             return Typed(test, KqlType.BOOL)
         both_null = exp.and_(
-            exp.Is(this=left.sql, expression=exp.Null()),
-            exp.Is(this=right.sql, expression=exp.Null()),
+            exp.Is(this=p(left.sql), expression=exp.Null()),
+            exp.Is(this=p(right.sql), expression=exp.Null()),
         )
         case = exp.Case(ifs=[exp.If(this=both_null, true=cast(exp.Null(), KqlType.BOOL))])
         return Typed(case.else_(test), KqlType.BOOL)
@@ -285,7 +286,7 @@ class ExpressionCompiler:
                     f"{value.type.value} value",
                     bound_node.offset,
                 )
-        sql = exp.Between(this=value.sql, low=low.sql, high=high.sql)
+        sql = exp.Between(this=p(value.sql), low=p(low.sql), high=p(high.sql))
         return Typed(exp.Not(this=exp.paren(sql)) if node.negated else sql, KqlType.BOOL)
 
     def visit_Member(self, node: ast.Member) -> Typed:

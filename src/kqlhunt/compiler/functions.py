@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from kqlhunt.compiler import strings
-from kqlhunt.compiler.arithmetic import add_timespan, numeric_result
+from kqlhunt.compiler.arithmetic import add_timespan, floor_div, numeric_result
 from kqlhunt.compiler.conversions import convert
 from kqlhunt.compiler.expressions import datetime_literal, literal
-from kqlhunt.compiler.sqltypes import Typed, cast, coalesce_text, func
+from kqlhunt.compiler.sqltypes import Typed, cast, coalesce_text, func, p
 from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
 
@@ -143,9 +143,21 @@ def _strlen(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
 @rule("substring", arity=(2, 3))
 def _substring(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     text = _text(c, args[0]).sql
-    start = exp.Add(this=args[1].sql, expression=exp.Literal.number(1))
-    sub = exp.Substring(this=text, start=start, length=args[2].sql if len(args) > 2 else None)
+    start = _from_end(args[1].sql, text)
+    sub = exp.Substring(
+        this=text,
+        start=exp.Add(this=p(start), expression=exp.Literal.number(1)),
+        length=args[2].sql if len(args) > 2 else None,
+    )
     return Typed(coalesce_text(sub), KqlType.STRING)
+
+
+def _from_end(index: exp.Expression, text: exp.Expression) -> exp.Expression:
+    """A negative start index counts from the end of the text."""
+    negative = exp.LT(this=p(index), expression=exp.Literal.number(0))
+    from_end = exp.Add(this=exp.Length(this=text.copy()), expression=p(index.copy()))
+    clamped = func("GREATEST", from_end, exp.Literal.number(0))
+    return exp.Case(ifs=[exp.If(this=negative, true=clamped)]).else_(index.copy())
 
 
 @rule("trim", arity=(2, 2))
@@ -199,10 +211,40 @@ def _extract(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     return Typed(coalesce_text(found), KqlType.STRING)
 
 
-@rule("indexof", arity=(2, 2))
+@rule("indexof", arity=(2, 5))
 def _indexof(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
-    position = exp.StrPosition(this=_text(c, args[0]).sql, substr=_text(c, args[1]).sql)
-    return Typed(exp.Sub(this=cast(position, KqlType.LONG), expression=exp.Literal.number(1)), KqlType.LONG)
+    """indexof(source, lookup [, start [, length [, occurrence]]]): 0-based index or -1."""
+    source, lookup = _text(c, args[0]).sql, _text(c, args[1]).sql
+    start = _from_end(args[2].sql, source) if len(args) > 2 else exp.Literal.number(0)
+    occurrence = 1
+    if len(args) > 4:
+        if not args[4].is_constant or not isinstance(args[4].constant, int) or args[4].constant < 1:
+            raise c.context.unsupported("indexof() with an occurrence that is not a positive constant", node.args[4].offset)
+        occurrence = args[4].constant
+    window: exp.Expression = exp.Substring(
+        this=source, start=exp.Add(this=p(start), expression=exp.Literal.number(1))
+    )
+    if len(args) > 3:
+        length = args[3].sql
+        whole = exp.LT(this=p(length), expression=exp.Literal.number(0))
+        window = exp.Case(ifs=[exp.If(this=whole, true=window)]).else_(
+            exp.Substring(this=source.copy(), start=exp.Add(this=p(start.copy()), expression=exp.Literal.number(1)), length=length.copy())
+        )
+    # Position (1-based, in the window) of the n-th occurrence; 0 when there is none.
+    position: exp.Expression = exp.StrPosition(this=window, substr=lookup)
+    for _ in range(occurrence - 1):
+        rest = exp.Substring(this=window.copy(), start=exp.Add(this=p(position), expression=exp.Literal.number(1)))
+        following = exp.StrPosition(this=rest, substr=lookup.copy())
+        found = exp.and_(
+            exp.GT(this=p(position.copy()), expression=exp.Literal.number(0)),
+            exp.GT(this=p(following), expression=exp.Literal.number(0)),
+        )
+        position = exp.Case(ifs=[exp.If(this=found, true=exp.Add(this=p(position.copy()), expression=p(following.copy())))]).else_(exp.Literal.number(0))
+    index = exp.Add(this=exp.Sub(this=p(position), expression=exp.Literal.number(1)), expression=p(start.copy()))
+    result = exp.Case(
+        ifs=[exp.If(this=exp.EQ(this=p(position.copy()), expression=exp.Literal.number(0)), true=exp.Literal.number(-1))]
+    ).else_(index)
+    return Typed(cast(result, KqlType.LONG), KqlType.LONG)
 
 
 # -- logic and nulls ------------------------------------------------------------------------------
@@ -289,14 +331,14 @@ def _isnotempty(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typ
 def _isnull(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     if args[0].type is KqlType.STRING:
         return literal(False, KqlType.BOOL)  # a string is never null
-    return Typed(exp.Is(this=args[0].sql, expression=exp.Null()), KqlType.BOOL)
+    return Typed(exp.Is(this=p(args[0].sql), expression=exp.Null()), KqlType.BOOL)
 
 
 @rule("isnotnull", "notnull", arity=(1, 1))
 def _isnotnull(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     if args[0].type is KqlType.STRING:
         return literal(True, KqlType.BOOL)
-    return Typed(exp.Not(this=exp.Is(this=args[0].sql, expression=exp.Null())), KqlType.BOOL)
+    return Typed(exp.Not(this=exp.paren(exp.Is(this=p(args[0].sql), expression=exp.Null()))), KqlType.BOOL)
 
 
 @rule("not", arity=(1, 1))
@@ -389,10 +431,9 @@ def _floor_to(value: exp.Expression, step: exp.Expression) -> exp.Expression:
     """Round an integer down to a multiple of step (negative values round away from zero);
     a step that is not positive gives null, as Kusto's bin does."""
     positive = exp.Case(
-        ifs=[exp.If(this=exp.GT(this=step, expression=exp.Literal.number(0)), true=step.copy())]
+        ifs=[exp.If(this=exp.GT(this=p(step), expression=exp.Literal.number(0)), true=step.copy())]
     )
-    floored = func("FLOOR", exp.Div(this=cast(value, KqlType.REAL), expression=positive))
-    return exp.Mul(this=cast(floored, KqlType.LONG), expression=step.copy())
+    return exp.Mul(this=exp.paren(floor_div(value, positive)), expression=p(step.copy()))
 
 
 def _truncate(unit: str) -> Rule:

@@ -51,26 +51,29 @@ def compile_in_list(compiler: ExpressionCompiler, node: ast.InList) -> Typed:
         return _in_subquery(compiler, node, value, node.items[0])
 
     items: list[Typed] = []
+    offsets: list[int] = []
     for item_node in node.items:
         item = compiler.compile(item_node)
         if item.is_constant and item.type is KqlType.DYNAMIC:
-            items.extend(literal(v, _kql_type_of(v)) for v in _flatten(item.constant) if v is not None)
+            flat = [literal(v, _kql_type_of(v)) for v in _flatten(item.constant) if v is not None]
         else:
-            items.append(item)
+            flat = [item]
+        items += flat
+        offsets += [item_node.offset] * len(flat)
 
     if op in ("has_any", "has_all", "!has_any"):
-        return _has_list(compiler, node, value, items)
+        return _has_list(compiler, node, value, items, offsets)
 
     case_insensitive = op.endswith("~")
     negated = op.startswith("!")
     if case_insensitive:
         value = compiler.convert(value, KqlType.STRING)
         items = [compiler.convert(i, KqlType.STRING) for i in items]
-    for item, item_node in zip(items, node.items, strict=False):
+    for item, offset in zip(items, offsets, strict=True):
         if not comparable(value.type, item.type):
             raise compiler.context.error(
                 f"'{op}' compares {value.type.value} with an item of type {item.type.value}",
-                item_node.offset,
+                offset,
             )
     if not items:
         return literal(negated, KqlType.BOOL)
@@ -88,14 +91,18 @@ def compile_in_list(compiler: ExpressionCompiler, node: ast.InList) -> Typed:
 
 
 def _has_list(
-    compiler: ExpressionCompiler, node: ast.InList, value: Typed, items: list[Typed]
+    compiler: ExpressionCompiler,
+    node: ast.InList,
+    value: Typed,
+    items: list[Typed],
+    offsets: list[int],
 ) -> Typed:
     text = compiler.convert(value, KqlType.STRING)
     needles: list[str] = []
-    for item, item_node in zip(items, node.items, strict=False):
+    for item, offset in zip(items, offsets, strict=True):
         if not item.is_constant:
             raise compiler.context.unsupported(
-                f"'{node.op}' with a list item that is not a constant", item_node.offset
+                f"'{node.op}' with a list item that is not a constant", offset
             )
         needles.append(_text_of(item.constant))
     if node.op == "has_all":

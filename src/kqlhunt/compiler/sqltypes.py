@@ -73,3 +73,11 @@ def coalesce_text(sql: exp.Expression) -> exp.Expression:
 def number(value: int | float) -> exp.Expression:
     literal = exp.Literal.number(abs(value))
     return exp.Neg(this=literal) if value < 0 else literal
+
+
+_ATOMS = (exp.Column, exp.Literal, exp.Paren, exp.Cast, exp.TryCast, exp.Boolean, exp.Null, exp.Func)
+
+
+def p(sql: exp.Expression) -> exp.Expression:
+    """Parenthesize an operand unless it is atomic: sqlglot prints trees as built."""
+    return sql if isinstance(sql, _ATOMS) and not isinstance(sql, exp.Not) else exp.paren(sql)

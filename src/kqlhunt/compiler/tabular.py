@@ -95,27 +95,27 @@ class TabularCompiler:
         rows: list[exp.Expression] = []
         for start in range(0, len(node.values), width):
             cells = []
-            for (name, kql_type), value_node in zip(node.columns, node.values[start : start + width], strict=True):
+            for (_, kql_type), value_node in zip(node.columns, node.values[start : start + width], strict=True):
                 value = compiler.compile(value_node)
                 if not value.is_constant:
                     raise self.context.error("datatable values must be constants", value_node.offset)
-                cells.append(aliased(self._fit(value, kql_type, value_node), name))
-            rows.append(exp.select(*cells))
+                cells.append(self._fit(value, kql_type, value_node))
+            rows.append(exp.Tuple(expressions=cells))
         columns = dict(node.columns)
+        names = [exp.to_identifier(n, quoted=True) for n in columns]
         if not rows:
             empty = exp.select(*(aliased(cast(exp.Null(), t), n) for n, t in node.columns)).where(exp.false())
             return Relation(empty, columns)
-        union: exp.Expression = rows[0]
-        for row in rows[1:]:
-            union = exp.union(union, row, distinct=False)
-        select = exp.select(*(exp.column(n, quoted=True) for n in columns)).from_(
-            exp.paren(union).as_(self.context.fresh_alias()) if len(rows) > 1 else rows[0].subquery(self.context.fresh_alias())
+        values = exp.Values(
+            expressions=rows,
+            alias=exp.TableAlias(this=exp.to_identifier(self.context.fresh_alias()), columns=names),
         )
+        select = exp.select(*(exp.column(n, quoted=True) for n in columns)).from_(values)
         return Relation(select, columns)
 
     def _fit(self, value: Typed, kql_type: KqlType, node: ast.Expr) -> exp.Expression:
         if value.type is kql_type:
-            return value.sql
+            return cast(value.sql, kql_type) if value.constant is None else value.sql
         if value.constant is None:
             from kqlhunt.compiler.sqltypes import null_of
 

@@ -13,6 +13,8 @@ _ISO = re.compile(
     r"(?:[T ](?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.(?P<frac>\d{1,7}))?)?)?"
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?"
 )
+# The "sortable" month-day-year form the docs accept: 12-02-2022.
+_US_DATE = re.compile(r"(?P<mo>\d{1,2})[-/](?P<d>\d{1,2})[-/](?P<y>\d{4})(?P<rest>.*)")
 _TIMESPAN_CLOCK = re.compile(
     r"(?P<sign>-)?(?:(?P<days>\d+)\.)?(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.(?P<frac>\d{1,7}))?)?"
 )
@@ -25,6 +27,10 @@ def parse_datetime(text: str) -> datetime | None:
     Kusto keeps 100 ns ticks; Python keeps microseconds, so a seventh fractional digit is dropped.
     """
     text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1].strip()
+    if m := _US_DATE.fullmatch(text):
+        text = f"{m['y']}-{m['mo']}-{m['d']}{m['rest']}"
     if m := _ISO.fullmatch(text):
         year, month, day = (int(p) for p in m["date"].split("-"))
         frac = (m["frac"] or "").ljust(6, "0")[:6]

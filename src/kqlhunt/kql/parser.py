@@ -528,6 +528,9 @@ class Parser:
         return tuple(items)
 
     def parse_tabular_operand(self) -> ast.Expr:
+        if self._starts_tabular_source():
+            offset = self.tok.offset
+            return ast.TabularSubquery(self.parse_tabular(), offset=offset)
         start = self.i
         expr = self.parse_expr()
         if self.tok.is_op("|"):
