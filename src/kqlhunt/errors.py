@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 
@@ -30,6 +31,13 @@ class KqlError(KqlHuntError):
         self.message = message
         self.position = position
         super().__init__(self.__str__())
+
+    def at(self, position: SourcePosition | None) -> KqlError:
+        """The same error placed elsewhere, e.g. at its line in a rule file."""
+        moved = copy.copy(self)
+        moved.position = position
+        moved.args = (str(moved),)
+        return moved
 
     def __str__(self) -> str:
         if self.position is None:

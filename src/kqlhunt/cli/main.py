@@ -1,0 +1,178 @@
+"""The `kqlhunt` command.
+
+Exit codes:
+    0  the run completed and raised no alert (for `query`: the query ran)
+    1  the run completed and raised at least one alert
+    2  usage error, or nothing could run (no rule loaded, the query failed)
+    3  the run completed but some rule files or rule queries failed (alerts may still exist)
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.logging import RichHandler
+
+from kqlhunt import __version__
+from kqlhunt.alerts.render import render_alerts, write_jsonl
+from kqlhunt.cli.output import (
+    print_error,
+    print_ingest_summary,
+    print_rule_summary,
+    write_result,
+)
+from kqlhunt.compiler import compile_query
+from kqlhunt.engine import Engine
+from kqlhunt.errors import KqlHuntError
+from kqlhunt.hunt import hunt
+from kqlhunt.kql.literals import parse_datetime
+from kqlhunt.normalize import IM_PROCESS_CREATE, TABLE_NAME, LogRead, read_logs
+from kqlhunt.rules.loader import bundled_rules_dir, load_rules
+from kqlhunt.samples import sample_logs
+
+EXIT_OK, EXIT_ALERTS, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+log = logging.getLogger("kqlhunt")
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise click.BadParameter(f"not a datetime: {value!r}", param_hint="--now")
+    return parsed
+
+
+def _read(paths: tuple[Path, ...], err: Console) -> LogRead:
+    logs = read_logs(paths)
+    print_ingest_summary(err, logs.stats)
+    return logs
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kqlhunt")
+@click.option("-v", "--verbose", count=True, help="Log more: -v info, -vv debug (compiled SQL).")
+def main(verbose: int) -> None:
+    """Run Microsoft Sentinel KQL rules over endpoint logs, without a workspace."""
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    handler = RichHandler(console=_stderr(), show_path=False, show_time=False)
+    logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
+
+
+_now_option = click.option(
+    "--now",
+    metavar="DATETIME",
+    help="Pin now() and ago() to this UTC instant (ISO 8601) for reproducible runs.",
+)
+_engine_option = click.option(
+    "--engine", default="duckdb", show_default=True, type=click.Choice(["duckdb"]), help="Execution backend."
+)
+
+
+@main.command("hunt")
+@click.option(
+    "--rules",
+    "rule_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Rule file or folder (repeatable). Default: the rules shipped with kqlhunt.",
+)
+@click.option("--samples", is_flag=True, help="Hunt the sample logs shipped with kqlhunt.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True,
+    help="Alerts as a table, or one JSON object per line on stdout.",
+)
+@_now_option
+@_engine_option
+@click.argument("logs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def hunt_command(
+    rule_paths: tuple[Path, ...], samples: bool, fmt: str, now: str | None, engine: str, logs: tuple[Path, ...]
+) -> None:
+    """Hunt LOGS (files or folders of EVTX, XML, JSON) with Sentinel analytic rules."""
+    err = _stderr()
+    if samples:
+        logs = (*logs, *sample_logs())
+    if not logs:
+        raise click.UsageError("give log files or folders to hunt, or --samples")
+
+    rules = load_rules(rule_paths or [bundled_rules_dir()])
+    for error in rules.errors:
+        print_error(err, error, "rule file")
+    if not rules.rules:
+        err.print("No rule could be loaded.")
+        sys.exit(EXIT_USAGE)
+
+    data = _read(logs, err)
+    outcomes = hunt(rules, data.tables.values(), now=_now(now), engine=engine)
+    print_rule_summary(err, outcomes)
+
+    alerts = [alert for outcome in outcomes for alert in outcome.alerts]
+    alerts.sort(key=lambda a: (a.time is None, a.time or datetime.min, a.rule_name))
+    if fmt == "jsonl":
+        write_jsonl(alerts, sys.stdout)
+    else:
+        render_alerts(alerts, Console(highlight=False))
+
+    failed = bool(rules.errors) or any(not o.ok for o in outcomes)
+    if failed and not any(o.ok for o in outcomes):
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_PARTIAL if failed else EXIT_ALERTS if alerts else EXIT_OK)
+
+
+@main.command("query")
+@click.argument("kql")
+@click.argument("logs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--samples", is_flag=True, help="Also read the sample logs shipped with kqlhunt.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True
+)
+@_now_option
+@_engine_option
+def query_command(kql: str, logs: tuple[Path, ...], samples: bool, fmt: str, now: str | None, engine: str) -> None:
+    """Run one KQL query over LOGS and print the result table. Use '-' to read the query from stdin."""
+    err = _stderr()
+    if kql == "-":
+        kql = sys.stdin.read()
+    if samples:
+        logs = (*logs, *sample_logs())
+    data = _read(logs, err)
+    runner = Engine(data.tables.values(), backend=engine, now=_now(now))
+    try:
+        result = runner.query(kql)
+    except KqlHuntError as error:
+        print_error(err, error)
+        sys.exit(EXIT_USAGE)
+    finally:
+        runner.close()
+    write_result(result, fmt, Console(highlight=False), sys.stdout)
+    err.print(f"{len(result)} row{'' if len(result) == 1 else 's'}.")
+
+
+@main.command("compile")
+@click.argument("kql")
+@click.option("--dialect", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True)
+@_now_option
+def compile_command(kql: str, dialect: str, now: str | None) -> None:
+    """Show the SQL a KQL query compiles to, against the imProcessCreate schema."""
+    if kql == "-":
+        kql = sys.stdin.read()
+    try:
+        compiled = compile_query(kql, {TABLE_NAME: IM_PROCESS_CREATE}, now=_now(now))
+    except KqlHuntError as error:
+        print_error(_stderr(), error)
+        sys.exit(EXIT_USAGE)
+    click.echo(compiled.sql.sql(dialect=dialect, pretty=True))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,86 @@
+"""The main job: run every rule over normalized logs and collect alerts.
+
+A rule whose query does not parse or compile is reported with its file and position; the other
+rules still run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kqlhunt.alerts.build import build_alerts
+from kqlhunt.alerts.model import Alert
+from kqlhunt.catalog import TableData
+from kqlhunt.engine import Engine
+from kqlhunt.errors import KqlError, KqlHuntError, RuleError, SourcePosition
+from kqlhunt.rules.model import AnalyticRule
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RuleOutcome:
+    """What one rule did: its alerts, or the error that stopped it, and mapping warnings."""
+
+    rule: AnalyticRule
+    alerts: list[Alert] = field(default_factory=list)
+    error: KqlHuntError | None = None
+    warnings: list[RuleError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def rule_error_position(rule: AnalyticRule, error: KqlError) -> SourcePosition | None:
+    """Where a query error sits in the rule file: the query line shifted to the file's line."""
+    if error.position is None:
+        return None
+    p = error.position
+    return SourcePosition(rule.file_line(p.line), p.column, p.line_text, rule.path)
+
+
+def run_rule(engine: Engine, rule: AnalyticRule) -> RuleOutcome:
+    """Compile and run one rule's query and turn its rows into alerts."""
+    try:
+        result = engine.query(rule.query, source_name=rule.path)
+    except KqlError as error:
+        return RuleOutcome(rule, error=error.at(rule_error_position(rule, error)))
+    except KqlHuntError as error:
+        return RuleOutcome(rule, error=error)
+    batch = build_alerts(rule, result)
+    return RuleOutcome(rule, alerts=batch.alerts, warnings=batch.warnings)
+
+
+def hunt(
+    rules: Iterable[AnalyticRule],
+    tables: Iterable[TableData],
+    *,
+    now: datetime | None = None,
+    engine: str = "duckdb",
+) -> list[RuleOutcome]:
+    """Run each rule once over all the data.
+
+    Args:
+        rules: The rules to run.
+        tables: The normalized tables (`imProcessCreate` and any others).
+        now: The instant `now()` and `ago()` see; the wall clock when None.
+        engine: The backend to run on.
+
+    Returns:
+        One outcome per rule, in the order given.
+    """
+    runner = Engine(tables, backend=engine, now=now)
+    try:
+        outcomes = []
+        for rule in rules:
+            outcome = run_rule(runner, rule)
+            if outcome.error is not None:
+                log.debug("rule %s failed: %s", rule.path, outcome.error)
+            outcomes.append(outcome)
+        return outcomes
+    finally:
+        runner.close()
