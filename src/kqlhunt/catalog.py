@@ -38,7 +38,9 @@ class TableData:
         return cls(name, dict(columns), schema.empty_table())
 
     @classmethod
-    def from_rows(cls, name: str, columns: dict[str, KqlType], rows: list[dict[str, object]]) -> TableData:
+    def from_rows(
+        cls, name: str, columns: dict[str, KqlType], rows: list[dict[str, object]]
+    ) -> TableData:
         """Build a table from row dicts; missing strings become "", other missing values null."""
         arrays = []
         for col, kql_type in columns.items():

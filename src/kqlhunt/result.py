@@ -40,8 +40,8 @@ class Column:
 @dataclass(frozen=True)
 class QueryResult:
     """Rows in column order. Values are Python objects: str, int, float, bool, None,
-    `datetime.datetime` (UTC, tz-aware) for datetime, `Timespan` (a `datetime.timedelta`) for timespan,
-    and parsed JSON (list, dict, scalars) for dynamic."""
+    `datetime.datetime` (UTC, tz-aware) for datetime, `Timespan` (a `datetime.timedelta`) for
+    timespan, and parsed JSON (list, dict, scalars) for dynamic."""
 
     columns: tuple[Column, ...]
     rows: list[tuple[Any, ...]] = field(default_factory=list)

@@ -40,7 +40,11 @@ def _input_value(value: Any, kql_type: KqlType) -> object:
 
 
 def run_case(case: dict[str, Any]) -> QueryResult:
-    now = parse_datetime(case["now"]) if case.get("now") else datetime(2024, 3, 1, tzinfo=timezone.utc)
+    now = (
+        parse_datetime(case["now"])
+        if case.get("now")
+        else datetime(2024, 3, 1, tzinfo=timezone.utc)
+    )
     tables = [table_data(name, spec) for name, spec in (case.get("tables") or {}).items()]
     engine = Engine(tables, now=now)
     try:
@@ -84,17 +88,24 @@ def result_matches(case: dict[str, Any], result: QueryResult) -> tuple[bool, str
     return False, problems[0]
 
 
-def _matches_one(case: dict[str, Any], expected: dict[str, Any], result: QueryResult) -> tuple[bool, str]:
+def _matches_one(
+    case: dict[str, Any], expected: dict[str, Any], result: QueryResult
+) -> tuple[bool, str]:
     names = [c[0] for c in expected["columns"]]
     if names != result.column_names:
         return False, f"columns {result.column_names} != expected {names}"
     types = [KqlType.from_name(c[1]) for c in expected["columns"]]
     unordered_cols = set(case.get("unordered_arrays") or [])
+
     def normal_rows(rows: list[Any]) -> list[tuple[Any, ...]]:
         return [
-            tuple(_normal(v, t, n in unordered_cols) for v, t, n in zip(row, types, names, strict=True))
+            tuple(
+                _normal(v, t, n in unordered_cols)
+                for v, t, n in zip(row, types, names, strict=True)
+            )
             for row in rows
         ]
+
     want, got = normal_rows(expected["rows"]), normal_rows(result.rows)
     if case.get("ordered", True):
         same = want == got

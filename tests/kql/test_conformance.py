@@ -15,7 +15,6 @@ from kqlhunt.errors import UnsupportedKqlError
 from tests.conftest import CONFORMANCE
 from tests.kql.conformance import result_matches, run_case
 
-
 # Cases kqlhunt answers differently from the documented result, each with the reason.
 KNOWN_GAPS: dict[str, str] = {
     "fn-indexof": (

@@ -49,7 +49,8 @@ def test_every_corpus_file_reads_without_raising(corpus: Path) -> None:
     result = read_logs([corpus])
 
     stats = result.stats
-    assert stats.files_read + stats.files_failed > 800
+    assert stats.files_read + stats.files_failed > 600
+    assert stats.files_ignored > 2000  # the rule YAML and the documentation are passed over
     assert stats.process_events == sum(e[1] + e[2] for e in EXPECTED.values())
     # Only files that are not logs (or not in a format read here) fail.
     failed = {s.path for s in stats.skipped if s.reason == "unrecognised format"}

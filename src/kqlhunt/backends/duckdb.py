@@ -33,7 +33,9 @@ class DuckDBBackend:
     dialect = "duckdb"
 
     def __init__(self, threads: int | None = None) -> None:
-        config = {"threads": threads} if threads else {}
+        config: dict[str, str | bool | int | float | list[str]] = {}
+        if threads:
+            config["threads"] = threads
         self.connection = duckdb.connect(":memory:", config=config)
         self.connection.execute("SET TimeZone = 'UTC'")
         self._tables: dict[str, pa.Table] = {}

@@ -41,7 +41,7 @@ log = logging.getLogger("kqlhunt")
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _now(value: str | None) -> datetime | None:
@@ -75,7 +75,11 @@ _now_option = click.option(
     help="Pin now() and ago() to this UTC instant (ISO 8601) for reproducible runs.",
 )
 _engine_option = click.option(
-    "--engine", default="duckdb", show_default=True, type=click.Choice(["duckdb"]), help="Execution backend."
+    "--engine",
+    default="duckdb",
+    show_default=True,
+    type=click.Choice(["duckdb"]),
+    help="Execution backend.",
 )
 
 
@@ -89,14 +93,23 @@ _engine_option = click.option(
 )
 @click.option("--samples", is_flag=True, help="Hunt the sample logs shipped with kqlhunt.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl"]),
+    default="table",
+    show_default=True,
     help="Alerts as a table, or one JSON object per line on stdout.",
 )
 @_now_option
 @_engine_option
 @click.argument("logs", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def hunt_command(
-    rule_paths: tuple[Path, ...], samples: bool, fmt: str, now: str | None, engine: str, logs: tuple[Path, ...]
+    rule_paths: tuple[Path, ...],
+    samples: bool,
+    fmt: str,
+    now: str | None,
+    engine: str,
+    logs: tuple[Path, ...],
 ) -> None:
     """Hunt LOGS (files or folders of EVTX, XML, JSON) with Sentinel analytic rules."""
     err = _stderr()
@@ -134,12 +147,18 @@ def hunt_command(
 @click.argument("logs", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--samples", is_flag=True, help="Also read the sample logs shipped with kqlhunt.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
 )
 @_now_option
 @_engine_option
-def query_command(kql: str, logs: tuple[Path, ...], samples: bool, fmt: str, now: str | None, engine: str) -> None:
-    """Run one KQL query over LOGS and print the result table. Use '-' to read the query from stdin."""
+def query_command(
+    kql: str, logs: tuple[Path, ...], samples: bool, fmt: str, now: str | None, engine: str
+) -> None:
+    """Run one KQL query over LOGS and print the result. KQL '-' reads the query from stdin."""
     err = _stderr()
     if kql == "-":
         kql = sys.stdin.read()
@@ -160,7 +179,9 @@ def query_command(kql: str, logs: tuple[Path, ...], samples: bool, fmt: str, now
 
 @main.command("compile")
 @click.argument("kql")
-@click.option("--dialect", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True)
+@click.option(
+    "--dialect", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True
+)
 @_now_option
 def compile_command(kql: str, dialect: str, now: str | None) -> None:
     """Show the SQL a KQL query compiles to, against the imProcessCreate schema."""

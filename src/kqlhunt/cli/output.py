@@ -50,13 +50,16 @@ def write_result(result: QueryResult, fmt: str, console: Console, stream: TextIO
         return
     if fmt == "jsonl":
         for record in result.records():
-            row = {k: json_value(v) if not isinstance(v, Timespan) else str(v) for k, v in record.items()}
+            row = {
+                k: json_value(v) if not isinstance(v, Timespan) else str(v)
+                for k, v in record.items()
+            }
             stream.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
     writer = csv.writer(stream)
     writer.writerow(result.column_names)
-    for row in result.rows:
-        writer.writerow([cell_text(v) for v in row])
+    for values in result.rows:
+        writer.writerow([cell_text(v) for v in values])
 
 
 def error_text(error: KqlHuntError) -> str:
@@ -70,22 +73,31 @@ def print_error(console: Console, error: KqlHuntError, prefix: str = "error") ->
 def print_ingest_summary(console: Console, stats: IngestStats) -> None:
     line = (
         f"Read {stats.files_read} file{_s(stats.files_read)}"
-        f" ({stats.files_failed} unreadable), {stats.events_read} event{_s(stats.events_read)},"
+        f" ({stats.files_failed} unreadable, {stats.files_ignored} not logs),"
+        f" {stats.events_read} event{_s(stats.events_read)},"
         f" {stats.process_events} process creation{_s(stats.process_events)};"
         f" skipped {len(stats.skipped)} record{_s(len(stats.skipped))}."
     )
     console.print(Text(line))
     for skipped in stats.skipped[:SKIPPED_SHOWN]:
-        console.print(Text(f"  skipped {skipped.path}: {skipped.position}: {skipped.reason}", style="yellow"))
+        console.print(
+            Text(f"  skipped {skipped.path}: {skipped.position}: {skipped.reason}", style="yellow")
+        )
     if len(stats.skipped) > SKIPPED_SHOWN:
-        console.print(Text(f"  ... and {len(stats.skipped) - SKIPPED_SHOWN} more (use -v to list all)"))
+        console.print(
+            Text(f"  ... and {len(stats.skipped) - SKIPPED_SHOWN} more (use -v to list all)")
+        )
 
 
 def print_rule_summary(console: Console, outcomes: Sequence[RuleOutcome]) -> None:
     for outcome in outcomes:
         rule = outcome.rule
         if outcome.error is not None:
-            label = "uses unsupported KQL" if isinstance(outcome.error, UnsupportedKqlError) else "failed"
+            label = (
+                "uses unsupported KQL"
+                if isinstance(outcome.error, UnsupportedKqlError)
+                else "failed"
+            )
             console.print(Text(f"Rule {rule.name!r} {label}:", style="red"))
             console.print(Text("  " + error_text(outcome.error).replace("\n", "\n  ")))
             continue

@@ -1,4 +1,4 @@
-"""Aggregation functions of `summarize`, with Kusto's default column names and empty-input values."""
+"""Aggregations of `summarize`, with Kusto's default column names and empty-input values."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def _args(c: ExpressionCompiler, node: ast.Call, low: int, high: int) -> list[Ty
     return [c.compile(a) for a in node.args if not isinstance(a, ast.Star)]
 
 
-def _predicate(c: ExpressionCompiler, node: ast.Call, value: Typed, index: int) -> exp.Expression:
+def _predicate(c: ExpressionCompiler, node: ast.Call, value: Typed, index: int) -> exp.Expr:
     if value.type is not KqlType.BOOL:
         raise c.context.error(
             f"the predicate of '{node.name}()' must be bool, not {value.type.value}",
@@ -76,7 +76,7 @@ def _predicate(c: ExpressionCompiler, node: ast.Call, value: Typed, index: int) 
     return value.sql
 
 
-def _filtered(sql: exp.Expression, predicate: exp.Expression) -> exp.Expression:
+def _filtered(sql: exp.Expr, predicate: exp.Expr) -> exp.Expr:
     return exp.Filter(this=sql, expression=exp.Where(this=predicate))
 
 
@@ -85,7 +85,9 @@ def _count(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
     if node.args and not isinstance(node.args[0], ast.Star):
         (value,) = _args(c, node, 1, 1)
         counted = exp.Count(this=value.sql)
-        return AggregateColumn(f"count_{_column_suffix(node.args[0])}", Typed(counted, KqlType.LONG))
+        return AggregateColumn(
+            f"count_{_column_suffix(node.args[0])}", Typed(counted, KqlType.LONG)
+        )
     return AggregateColumn("count_", Typed(exp.Count(this=exp.Star()), KqlType.LONG))
 
 
@@ -107,7 +109,9 @@ def _dcount(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn
 @aggregate("dcountif")
 def _dcountif(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
     value, predicate = _args(c, node, 2, 3)[:2]
-    sql = _filtered(exp.Count(this=exp.Distinct(expressions=[value.sql])), _predicate(c, node, predicate, 1))
+    sql = _filtered(
+        exp.Count(this=exp.Distinct(expressions=[value.sql])), _predicate(c, node, predicate, 1)
+    )
     return AggregateColumn(f"dcountif_{_column_suffix(node.args[0])}", Typed(sql, KqlType.LONG))
 
 
@@ -123,7 +127,9 @@ def _sum(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
     _numeric(c, node, value)
     total = exp.Coalesce(this=exp.Sum(this=value.sql), expressions=[exp.Literal.number(0)])
     result = _sum_type(value)
-    return AggregateColumn(f"sum_{_column_suffix(node.args[0])}", Typed(cast(total, result), result))
+    return AggregateColumn(
+        f"sum_{_column_suffix(node.args[0])}", Typed(cast(total, result), result)
+    )
 
 
 @aggregate("sumif")
@@ -133,7 +139,9 @@ def _sumif(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
     summed = _filtered(exp.Sum(this=value.sql), _predicate(c, node, predicate, 1))
     total = exp.Coalesce(this=summed, expressions=[exp.Literal.number(0)])
     result = _sum_type(value)
-    return AggregateColumn(f"sumif_{_column_suffix(node.args[0])}", Typed(cast(total, result), result))
+    return AggregateColumn(
+        f"sumif_{_column_suffix(node.args[0])}", Typed(cast(total, result), result)
+    )
 
 
 @aggregate("avg")
@@ -174,7 +182,9 @@ def _extreme_if(maximize: bool) -> AggregateRule:
         sql = exp.Max(this=value.sql) if maximize else exp.Min(this=value.sql)
         prefix = "maxif" if maximize else "minif"
         filtered = _filtered(sql, _predicate(c, node, predicate, 1))
-        return AggregateColumn(f"{prefix}_{_column_suffix(node.args[0])}", Typed(filtered, value.type))
+        return AggregateColumn(
+            f"{prefix}_{_column_suffix(node.args[0])}", Typed(filtered, value.type)
+        )
 
     return compile_extreme_if
 
@@ -189,13 +199,17 @@ def _collect(distinct: bool, conditional: bool) -> AggregateRule:
         value = args[0]
         if value.type is KqlType.DYNAMIC:
             raise c.context.unsupported(f"'{node.name}()' of dynamic values", node.args[0].offset)
-        limit = args[2] if conditional and len(args) > 2 else (args[1] if not conditional and len(args) > 1 else None)
+        limit = (
+            args[2]
+            if conditional and len(args) > 2
+            else (args[1] if not conditional and len(args) > 1 else None)
+        )
         if limit is None and name in ("makeset", "makelist"):
             limit = Typed(exp.Literal.number(128), KqlType.LONG, 128, True)  # the old default cap
-        present = exp.Not(this=exp.Is(this=value.sql, expression=exp.Null()))
+        present: exp.Expr = exp.Not(this=exp.Is(this=value.sql, expression=exp.Null()))
         if conditional:
             present = exp.and_(present, exp.paren(_predicate(c, node, args[1], 1)))
-        gathered: exp.Expression = exp.ArrayAgg(
+        gathered: exp.Expr = exp.ArrayAgg(
             this=exp.Distinct(expressions=[value.sql]) if distinct else value.sql
         )
         gathered = _filtered(gathered, present)
@@ -205,7 +219,8 @@ def _collect(distinct: bool, conditional: bool) -> AggregateRule:
         prefix = "set" if distinct else "list"
         json_value = func("TO_JSON", gathered)
         return AggregateColumn(
-            f"{prefix}_{_column_suffix(node.args[0])}", Typed(cast(json_value, KqlType.DYNAMIC), KqlType.DYNAMIC)
+            f"{prefix}_{_column_suffix(node.args[0])}",
+            Typed(cast(json_value, KqlType.DYNAMIC), KqlType.DYNAMIC),
         )
 
     return compile_collect

@@ -16,15 +16,15 @@ if TYPE_CHECKING:
 D, T = KqlType.DATETIME, KqlType.TIMESPAN
 
 
-def _epoch_us(sql: exp.Expression) -> exp.Expression:
+def _epoch_us(sql: exp.Expr) -> exp.Expr:
     return exp.UnixMicros(this=sql)
 
 
-def _from_epoch_us(sql: exp.Expression) -> exp.Expression:
+def _from_epoch_us(sql: exp.Expr) -> exp.Expr:
     return exp.UnixToTime(this=sql, scale=exp.UnixToTime.MICROS)
 
 
-def _ticks_to_us(sql: exp.Expression) -> exp.Expression:
+def _ticks_to_us(sql: exp.Expr) -> exp.Expr:
     return exp.IntDiv(this=exp.paren(sql), expression=exp.Literal.number(TICKS_PER_MICROSECOND))
 
 
@@ -41,9 +41,7 @@ def numeric_result(a: KqlType, b: KqlType) -> KqlType:
     return KqlType.LONG
 
 
-def arithmetic(
-    compiler: ExpressionCompiler, node: ast.Binary, left: Typed, right: Typed
-) -> Typed:
+def arithmetic(compiler: ExpressionCompiler, node: ast.Binary, left: Typed, right: Typed) -> Typed:
     op, lt, rt = node.op, left.type, right.type
     a, b = p(left.sql), p(right.sql)
 
@@ -62,8 +60,11 @@ def arithmetic(
     if op == "/" and lt is T and rt is T:
         return Typed(exp.Div(this=cast(a, KqlType.REAL), expression=b), KqlType.REAL)
     if op in ("*", "/") and lt is T and rt.is_numeric:
-        sql_op = exp.Mul if op == "*" else exp.Div
-        return Typed(_to_ticks(sql_op(this=cast(a, KqlType.REAL), expression=b)), T)
+        scaled = cast(a, KqlType.REAL)
+        product = (
+            exp.Mul(this=scaled, expression=b) if op == "*" else exp.Div(this=scaled, expression=b)
+        )
+        return Typed(_to_ticks(product), T)
     if op == "*" and lt.is_numeric and rt is T:
         return Typed(_to_ticks(exp.Mul(this=cast(a, KqlType.REAL), expression=b)), T)
     if op == "%" and lt is T and rt is T:
@@ -73,7 +74,7 @@ def arithmetic(
     )
 
 
-def floor_div(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+def floor_div(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     """Exact integer division rounding toward negative infinity (SQL truncates toward zero)."""
     a, b = p(a), p(b)
     truncated = exp.IntDiv(this=a, expression=b)
@@ -85,11 +86,13 @@ def floor_div(a: exp.Expression, b: exp.Expression) -> exp.Expression:
             expression=exp.paren(exp.LT(this=b.copy(), expression=exp.Literal.number(0))),
         ),
     )
-    one = exp.Case(ifs=[exp.If(this=adjust, true=exp.Literal.number(1))]).else_(exp.Literal.number(0))
+    one = exp.Case(ifs=[exp.If(this=adjust, true=exp.Literal.number(1))]).else_(
+        exp.Literal.number(0)
+    )
     return exp.Sub(this=truncated, expression=one)
 
 
-def _to_ticks(sql: exp.Expression) -> exp.Expression:
+def _to_ticks(sql: exp.Expr) -> exp.Expr:
     return cast(func("TRUNC", sql), KqlType.LONG)
 
 
@@ -113,8 +116,10 @@ def _numeric(op: str, left: Typed, right: Typed) -> Typed:
     raise AssertionError(op)
 
 
-def _modulo(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+def _modulo(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     """Kusto's modulo lies in [0, |b|): -14 % 12 is 10."""
     divisor = exp.Abs(this=exp.Nullif(this=b, expression=exp.Literal.number(0)))
     inner = exp.Mod(this=exp.paren(a), expression=divisor)
-    return exp.Mod(this=exp.paren(exp.Add(this=inner, expression=divisor)), expression=divisor.copy())
+    return exp.Mod(
+        this=exp.paren(exp.Add(this=inner, expression=divisor)), expression=divisor.copy()
+    )

@@ -11,11 +11,11 @@ from kqlhunt.types import KqlType
 _DIGITS = exp.Literal.string
 
 
-def _lpad(sql: exp.Expression, width: int) -> exp.Expression:
+def _lpad(sql: exp.Expr, width: int) -> exp.Expr:
     return func("LPAD", cast(sql, KqlType.STRING), exp.Literal.number(width), _DIGITS("0"))
 
 
-def datetime_text(sql: exp.Expression) -> exp.Expression:
+def datetime_text(sql: exp.Expr) -> exp.Expr:
     """ISO 8601 with a Z, as Kusto prints datetimes; 7 fraction digits when there is a fraction."""
     whole = exp.TimeToStr(this=sql, format=exp.Literal.string("%Y-%m-%dT%H:%M:%S"))
     micros = exp.Mod(this=exp.UnixMicros(this=sql), expression=exp.Literal.number(1_000_000))
@@ -25,12 +25,12 @@ def datetime_text(sql: exp.Expression) -> exp.Expression:
     return func("CONCAT", whole, fraction)
 
 
-def timespan_text(sql: exp.Expression) -> exp.Expression:
+def timespan_text(sql: exp.Expr) -> exp.Expr:
     """Kusto's timespan text: [-][d.]hh:mm:ss[.fffffff]."""
     ticks = exp.Abs(this=sql)
 
-    def part(divisor: int, modulo: int | None) -> exp.Expression:
-        value: exp.Expression = exp.IntDiv(this=ticks.copy(), expression=exp.Literal.number(divisor))
+    def part(divisor: int, modulo: int | None) -> exp.Expr:
+        value: exp.Expr = exp.IntDiv(this=ticks.copy(), expression=exp.Literal.number(divisor))
         if modulo is not None:
             value = exp.Mod(this=value, expression=exp.Literal.number(modulo))
         return value
@@ -54,12 +54,12 @@ def timespan_text(sql: exp.Expression) -> exp.Expression:
         _lpad(part(10_000_000, 60), 2),
     ]
     text = func("CONCAT", sign, day_text, *clock, fraction_text)
-    return exp.Case(ifs=[exp.If(this=exp.Is(this=sql, expression=exp.Null()), true=_DIGITS(""))]).else_(
-        text
-    )
+    return exp.Case(
+        ifs=[exp.If(this=exp.Is(this=sql, expression=exp.Null()), true=_DIGITS(""))]
+    ).else_(text)
 
 
-def real_text(sql: exp.Expression) -> exp.Expression:
+def real_text(sql: exp.Expr) -> exp.Expr:
     """Whole reals print without a fraction (2.0 -> "2"), as Kusto prints them."""
     whole = exp.and_(
         exp.EQ(this=sql, expression=func("FLOOR", sql.copy())),
@@ -102,7 +102,9 @@ def convert(value: Typed, target: KqlType) -> Typed:
     if value.type is KqlType.DYNAMIC:
         source = func("JSON_EXTRACT_STRING", source, _DIGITS("$"))
     if target in (KqlType.INT, KqlType.LONG) and value.type in (KqlType.REAL, KqlType.DECIMAL):
-        return Typed(exp.TryCast(this=func("TRUNC", source), to=cast(source, target).args["to"]), target)
+        return Typed(
+            exp.TryCast(this=func("TRUNC", source), to=cast(source, target).args["to"]), target
+        )
     if target is KqlType.DATETIME and value.type in (KqlType.STRING, KqlType.DYNAMIC):
         if value.is_constant and isinstance(value.constant, str):
             from kqlhunt.compiler.expressions import literal
@@ -128,7 +130,7 @@ def convert(value: Typed, target: KqlType) -> Typed:
     return Typed(exp.TryCast(this=source, to=cast(source, target).args["to"]), target)
 
 
-def _parse_integer_text(source: exp.Expression, target: KqlType) -> exp.Expression:
+def _parse_integer_text(source: exp.Expr, target: KqlType) -> exp.Expr:
     """Decimal text, or a real in text truncated; hexadecimal `0x` text is not a number."""
     as_real = exp.TryCast(this=exp.Trim(this=source), to=cast(source, KqlType.REAL).args["to"])
     whole = exp.TryCast(this=exp.Trim(this=source.copy()), to=cast(source, target).args["to"])
@@ -136,33 +138,41 @@ def _parse_integer_text(source: exp.Expression, target: KqlType) -> exp.Expressi
     return exp.Coalesce(this=whole, expressions=[truncated])
 
 
-def _parse_datetime_text(source: exp.Expression) -> exp.Expression:
+def _parse_datetime_text(source: exp.Expr) -> exp.Expr:
     text = exp.Trim(this=source)
     no_zone = func("REGEXP_REPLACE", text, _DIGITS("(Z|[+-]00:?00)$"), _DIGITS(""))
     return exp.TryCast(this=no_zone, to=exp.DataType.build("TIMESTAMP"))
 
 
-def _parse_timespan_text(source: exp.Expression) -> exp.Expression:
+def _parse_timespan_text(source: exp.Expr) -> exp.Expr:
     # [-][d.]hh:mm[:ss[.fffffff]]
     pattern = r"^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?$"
 
-    def group(n: int) -> exp.Expression:
+    def group(n: int) -> exp.Expr:
         extracted = exp.RegexpExtract(
             this=exp.Trim(this=source.copy()),
             expression=exp.Literal.string(pattern),
             group=exp.Literal.number(n),
         )
         return exp.Coalesce(
-            this=exp.TryCast(this=exp.Nullif(this=extracted, expression=_DIGITS("")), to=exp.DataType.build("BIGINT")),
+            this=exp.TryCast(
+                this=exp.Nullif(this=extracted, expression=_DIGITS("")),
+                to=exp.DataType.build("BIGINT"),
+            ),
             expressions=[exp.Literal.number(0)],
         )
 
     fraction = exp.RegexpExtract(
-        this=exp.Trim(this=source.copy()), expression=exp.Literal.string(pattern), group=exp.Literal.number(6)
+        this=exp.Trim(this=source.copy()),
+        expression=exp.Literal.string(pattern),
+        group=exp.Literal.number(6),
     )
     fraction_ticks = exp.Coalesce(
         this=exp.TryCast(
-            this=exp.Nullif(this=func("RPAD", fraction, exp.Literal.number(7), _DIGITS("0")), expression=_DIGITS("0000000")),
+            this=exp.Nullif(
+                this=func("RPAD", fraction, exp.Literal.number(7), _DIGITS("0")),
+                expression=_DIGITS("0000000"),
+            ),
             to=exp.DataType.build("BIGINT"),
         ),
         expressions=[exp.Literal.number(0)],
@@ -176,7 +186,8 @@ def _parse_timespan_text(source: exp.Expression) -> exp.Expression:
                         expression=exp.Mul(this=group(3), expression=exp.Literal.number(3_600)),
                     ),
                     expression=exp.Add(
-                        this=exp.Mul(this=group(4), expression=exp.Literal.number(60)), expression=group(5)
+                        this=exp.Mul(this=group(4), expression=exp.Literal.number(60)),
+                        expression=group(5),
                     ),
                 )
             ),
@@ -184,12 +195,20 @@ def _parse_timespan_text(source: exp.Expression) -> exp.Expression:
         ),
         expression=fraction_ticks,
     )
-    matches = exp.RegexpLike(this=exp.Trim(this=source.copy()), expression=exp.Literal.string(pattern))
+    matches = exp.RegexpLike(
+        this=exp.Trim(this=source.copy()), expression=exp.Literal.string(pattern)
+    )
     negative = exp.EQ(
         this=exp.RegexpExtract(
-            this=exp.Trim(this=source.copy()), expression=exp.Literal.string(pattern), group=exp.Literal.number(1)
+            this=exp.Trim(this=source.copy()),
+            expression=exp.Literal.string(pattern),
+            group=exp.Literal.number(1),
         ),
         expression=_DIGITS("-"),
     )
-    signed = exp.Case(ifs=[exp.If(this=negative, true=exp.Neg(this=exp.paren(total)))]).else_(total.copy())
-    return exp.Case(ifs=[exp.If(this=matches, true=signed)]).else_(cast(exp.Null(), KqlType.TIMESPAN))
+    signed = exp.Case(ifs=[exp.If(this=negative, true=exp.Neg(this=exp.paren(total)))]).else_(
+        total.copy()
+    )
+    return exp.Case(ifs=[exp.If(this=matches, true=signed)]).else_(
+        cast(exp.Null(), KqlType.TIMESPAN)
+    )

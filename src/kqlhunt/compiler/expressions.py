@@ -48,20 +48,20 @@ for _kind in ("has", "hasprefix", "hassuffix", "contains", "startswith", "endswi
     _STRING_OPS["!" + _kind + "_cs"] = (_kind, True, True)
 
 
-def datetime_literal(value: datetime) -> exp.Expression:
+def datetime_literal(value: datetime) -> exp.Expr:
     text = value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
     return exp.Cast(this=exp.Literal.string(text), to=exp.DataType.build("TIMESTAMP"))
 
 
-def epoch_us(sql: exp.Expression) -> exp.Expression:
+def epoch_us(sql: exp.Expr) -> exp.Expr:
     return exp.UnixMicros(this=sql)
 
 
-def from_epoch_us(sql: exp.Expression) -> exp.Expression:
+def from_epoch_us(sql: exp.Expr) -> exp.Expr:
     return exp.UnixToTime(this=sql, scale=exp.UnixToTime.MICROS)
 
 
-def ticks_to_us(sql: exp.Expression) -> exp.Expression:
+def ticks_to_us(sql: exp.Expr) -> exp.Expr:
     return exp.IntDiv(this=sql, expression=exp.Literal.number(TICKS_PER_MICROSECOND))
 
 
@@ -69,7 +69,7 @@ def literal(value: object, kql_type: KqlType) -> Typed:
     """A compile-time constant as typed SQL."""
     if value is None:
         return null_of(kql_type)
-    sql: exp.Expression
+    sql: exp.Expr
     if kql_type is KqlType.STRING or kql_type is KqlType.GUID:
         sql = exp.Literal.string(str(value))
     elif kql_type is KqlType.BOOL:
@@ -90,7 +90,7 @@ def literal(value: object, kql_type: KqlType) -> Typed:
     return Typed(sql, kql_type, value, True)
 
 
-def _real_literal(value: float) -> exp.Expression:
+def _real_literal(value: float) -> exp.Expr:
     if value != value or value in (float("inf"), float("-inf")):
         return exp.Cast(this=exp.Literal.string(repr(value)), to=exp.DataType.build("DOUBLE"))
     return number(value)
@@ -171,7 +171,9 @@ class ExpressionCompiler:
         if op in _COMPARISON_SQL:
             self._check_comparable(node, left, right)
             left, right = self._unify(left, right)
-            return Typed(_COMPARISON_SQL[op](this=p(left.sql), expression=p(right.sql)), KqlType.BOOL)
+            return Typed(
+                _COMPARISON_SQL[op](this=p(left.sql), expression=p(right.sql)), KqlType.BOOL
+            )
         from kqlhunt.compiler.arithmetic import arithmetic
 
         return arithmetic(self, node, left, right)
@@ -191,12 +193,12 @@ class ExpressionCompiler:
         left, right = self._unify(left, right)
         negate = node.op == "!="
         if not (left.nullable and right.nullable):
-            sql: exp.Expression = exp.EQ(this=p(left.sql), expression=p(right.sql))
+            sql: exp.Expr = exp.EQ(this=p(left.sql), expression=p(right.sql))
             return Typed(exp.Not(this=exp.paren(sql)) if negate else sql, KqlType.BOOL)
         # Kusto: null == non-null is false and null != non-null is true; null with null is null.
         distinct = exp.NullSafeEQ(this=p(left.sql), expression=p(right.sql))
-        test: exp.Expression = exp.Not(this=distinct) if negate else distinct
-        if left.is_constant and left.constant is not None or (
+        test: exp.Expr = exp.Not(this=distinct) if negate else distinct
+        if (left.is_constant and left.constant is not None) or (
             right.is_constant and right.constant is not None
         ):
             return Typed(test, KqlType.BOOL)
@@ -252,8 +254,8 @@ class ExpressionCompiler:
         return Typed(exp.Not(this=exp.paren(sql)) if negated else sql, KqlType.BOOL)
 
     def _column_string_test(
-        self, node: ast.Binary, kind: str, value: exp.Expression, needle: exp.Expression, cs: bool
-    ) -> exp.Expression:
+        self, node: ast.Binary, kind: str, value: exp.Expr, needle: exp.Expr, cs: bool
+    ) -> exp.Expr:
         if kind in ("has", "hasprefix", "hassuffix"):
             raise self.context.unsupported(
                 f"'{node.op}' with a right side that is not a constant", node.right.offset
@@ -302,7 +304,7 @@ class ExpressionCompiler:
         return [self.compile(n) for n in nodes]
 
 
-def _constant_string_test(kind: str, value: exp.Expression, needle: str, cs: bool) -> exp.Expression:
+def _constant_string_test(kind: str, value: exp.Expr, needle: str, cs: bool) -> exp.Expr:
     if kind == "has":
         return strings.has(value, needle, cs)
     if kind == "hasprefix":

@@ -92,7 +92,9 @@ def compile_call(compiler: ExpressionCompiler, node: ast.Call) -> Typed:
     return handler(compiler, node, compiler.compile_all(node.args))
 
 
-def _expect(compiler: ExpressionCompiler, node: ast.Call, value: Typed, index: int, *types: KqlType) -> None:
+def _expect(
+    compiler: ExpressionCompiler, node: ast.Call, value: Typed, index: int, *types: KqlType
+) -> None:
     if value.type in types or value.type is KqlType.DYNAMIC:
         return
     names = " or ".join(t.value for t in types)
@@ -127,7 +129,7 @@ def _strcat(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
 @rule("strcat_delim", arity=(3, 65))
 def _strcat_delim(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     delimiter, parts = _text(c, args[0]).sql, [_text(c, a).sql for a in args[1:]]
-    pieces: list[exp.Expression] = []
+    pieces: list[exp.Expr] = []
     for i, part in enumerate(parts):
         if i:
             pieces.append(delimiter.copy())
@@ -152,7 +154,7 @@ def _substring(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Type
     return Typed(coalesce_text(sub), KqlType.STRING)
 
 
-def _from_end(index: exp.Expression, text: exp.Expression) -> exp.Expression:
+def _from_end(index: exp.Expr, text: exp.Expr) -> exp.Expr:
     """A negative start index counts from the end of the text."""
     negative = exp.LT(this=p(index), expression=exp.Literal.number(0))
     from_end = exp.Add(this=exp.Length(this=text.copy()), expression=p(index.copy()))
@@ -188,7 +190,7 @@ def _rewrite(text: str) -> str:
     return text
 
 
-def _regex_replace(text: exp.Expression, pattern: str, rewrite: str) -> exp.Expression:
+def _regex_replace(text: exp.Expr, pattern: str, rewrite: str) -> exp.Expr:
     return exp.RegexpReplace(
         this=text,
         expression=exp.Literal.string(pattern),
@@ -201,12 +203,16 @@ def _regex_replace(text: exp.Expression, pattern: str, rewrite: str) -> exp.Expr
 def _extract(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     regex = c._constant_text(args[0], node.args[0], "the regex of 'extract()'")
     if not args[1].is_constant or not isinstance(args[1].constant, int):
-        raise c.context.error("the group of 'extract()' must be a constant number", node.args[1].offset)
+        raise c.context.error(
+            "the group of 'extract()' must be a constant number", node.args[1].offset
+        )
     if len(args) == 4:
         raise c.context.unsupported("extract() with a result type", node.args[3].offset)
     source = _text(c, args[2]).sql
     found = exp.RegexpExtract(
-        this=source, expression=exp.Literal.string(regex), group=exp.Literal.number(args[1].constant)
+        this=source,
+        expression=exp.Literal.string(regex),
+        group=exp.Literal.number(args[1].constant),
     )
     return Typed(coalesce_text(found), KqlType.STRING)
 
@@ -219,30 +225,52 @@ def _indexof(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     occurrence = 1
     if len(args) > 4:
         if not args[4].is_constant or not isinstance(args[4].constant, int) or args[4].constant < 1:
-            raise c.context.unsupported("indexof() with an occurrence that is not a positive constant", node.args[4].offset)
+            raise c.context.unsupported(
+                "indexof() with an occurrence that is not a positive constant", node.args[4].offset
+            )
         occurrence = args[4].constant
-    window: exp.Expression = exp.Substring(
+    window: exp.Expr = exp.Substring(
         this=source, start=exp.Add(this=p(start), expression=exp.Literal.number(1))
     )
     if len(args) > 3:
         length = args[3].sql
         whole = exp.LT(this=p(length), expression=exp.Literal.number(0))
         window = exp.Case(ifs=[exp.If(this=whole, true=window)]).else_(
-            exp.Substring(this=source.copy(), start=exp.Add(this=p(start.copy()), expression=exp.Literal.number(1)), length=length.copy())
+            exp.Substring(
+                this=source.copy(),
+                start=exp.Add(this=p(start.copy()), expression=exp.Literal.number(1)),
+                length=length.copy(),
+            )
         )
     # Position (1-based, in the window) of the n-th occurrence; 0 when there is none.
-    position: exp.Expression = exp.StrPosition(this=window, substr=lookup)
+    position: exp.Expr = exp.StrPosition(this=window, substr=lookup)
     for _ in range(occurrence - 1):
-        rest = exp.Substring(this=window.copy(), start=exp.Add(this=p(position), expression=exp.Literal.number(1)))
+        rest = exp.Substring(
+            this=window.copy(), start=exp.Add(this=p(position), expression=exp.Literal.number(1))
+        )
         following = exp.StrPosition(this=rest, substr=lookup.copy())
         found = exp.and_(
             exp.GT(this=p(position.copy()), expression=exp.Literal.number(0)),
             exp.GT(this=p(following), expression=exp.Literal.number(0)),
         )
-        position = exp.Case(ifs=[exp.If(this=found, true=exp.Add(this=p(position.copy()), expression=p(following.copy())))]).else_(exp.Literal.number(0))
-    index = exp.Add(this=exp.Sub(this=p(position), expression=exp.Literal.number(1)), expression=p(start.copy()))
+        position = exp.Case(
+            ifs=[
+                exp.If(
+                    this=found,
+                    true=exp.Add(this=p(position.copy()), expression=p(following.copy())),
+                )
+            ]
+        ).else_(exp.Literal.number(0))
+    index = exp.Add(
+        this=exp.Sub(this=p(position), expression=exp.Literal.number(1)), expression=p(start.copy())
+    )
     result = exp.Case(
-        ifs=[exp.If(this=exp.EQ(this=p(position.copy()), expression=exp.Literal.number(0)), true=exp.Literal.number(-1))]
+        ifs=[
+            exp.If(
+                this=exp.EQ(this=p(position.copy()), expression=exp.Literal.number(0)),
+                true=exp.Literal.number(-1),
+            )
+        ]
     ).else_(index)
     return Typed(cast(result, KqlType.LONG), KqlType.LONG)
 
@@ -284,22 +312,30 @@ def _coalesce(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed
             for v in values[:-1]
         ]
         return Typed(exp.Case(ifs=ifs).else_(values[-1].sql) if ifs else values[0].sql, result_type)
-    return Typed(exp.Coalesce(this=values[0].sql, expressions=[v.sql for v in values[1:]]), result_type)
+    return Typed(
+        exp.Coalesce(this=values[0].sql, expressions=[v.sql for v in values[1:]]), result_type
+    )
 
 
-def _common_type(c: ExpressionCompiler, node: ast.Call, values: list[Typed], first_index: int = 0) -> KqlType:
+def _common_type(
+    c: ExpressionCompiler, node: ast.Call, values: list[Typed], first_index: int = 0
+) -> KqlType:
     known = [v for v in values if not (v.is_constant and v.constant is None)] or values
     result = known[0].type
     for v in known[1:]:
         if v.type is result:
             continue
         if v.type.is_numeric and result.is_numeric:
-            result = numeric_result(result, v.type) if KqlType.REAL in (result, v.type) else KqlType.LONG
+            result = (
+                numeric_result(result, v.type) if KqlType.REAL in (result, v.type) else KqlType.LONG
+            )
             continue
         index = values.index(v)
         raise c.context.error(
             f"the values of '{node.name}()' mix {result.value} and {v.type.value}",
-            node.args[index * 2 + first_index if node.name == "case" else index + first_index].offset,
+            node.args[
+                index * 2 + first_index if node.name == "case" else index + first_index
+            ].offset,
         )
     return result
 
@@ -338,7 +374,9 @@ def _isnull(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
 def _isnotnull(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     if args[0].type is KqlType.STRING:
         return literal(True, KqlType.BOOL)
-    return Typed(exp.Not(this=exp.paren(exp.Is(this=p(args[0].sql), expression=exp.Null()))), KqlType.BOOL)
+    return Typed(
+        exp.Not(this=exp.paren(exp.Is(this=p(args[0].sql), expression=exp.Null()))), KqlType.BOOL
+    )
 
 
 @rule("not", arity=(1, 1))
@@ -411,7 +449,9 @@ def _bin(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     value, size = args
     if value.type is KqlType.DATETIME:
         _expect(c, node, size, 1, KqlType.TIMESPAN)
-        us = exp.Add(this=exp.UnixMicros(this=value.sql), expression=exp.Literal.number(_EPOCH_OFFSET_US))
+        us = exp.Add(
+            this=exp.UnixMicros(this=value.sql), expression=exp.Literal.number(_EPOCH_OFFSET_US)
+        )
         step = exp.IntDiv(this=exp.paren(size.sql), expression=exp.Literal.number(10))
         binned = exp.Sub(this=_floor_to(us, step), expression=exp.Literal.number(_EPOCH_OFFSET_US))
         return Typed(exp.UnixToTime(this=binned, scale=exp.UnixToTime.MICROS), KqlType.DATETIME)
@@ -427,7 +467,7 @@ def _bin(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     return Typed(exp.Mul(this=func("FLOOR", quotient), expression=size.sql.copy()), KqlType.REAL)
 
 
-def _floor_to(value: exp.Expression, step: exp.Expression) -> exp.Expression:
+def _floor_to(value: exp.Expr, step: exp.Expr) -> exp.Expr:
     """Round an integer down to a multiple of step (negative values round away from zero);
     a step that is not positive gives null, as Kusto's bin does."""
     positive = exp.Case(

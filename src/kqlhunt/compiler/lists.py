@@ -79,10 +79,8 @@ def compile_in_list(compiler: ExpressionCompiler, node: ast.InList) -> Typed:
         return literal(negated, KqlType.BOOL)
 
     subject = strings.lower_ascii(value.sql) if case_insensitive else value.sql
-    sql_items = [
-        strings.lower_ascii(i.sql) if case_insensitive else i.sql for i in items
-    ]
-    test: exp.Expression = exp.In(this=subject, expressions=sql_items)
+    sql_items = [strings.lower_ascii(i.sql) if case_insensitive else i.sql for i in items]
+    test: exp.Expr = exp.In(this=subject, expressions=sql_items)
     if negated:
         test = exp.Not(this=exp.paren(test))
     # Kusto: a null value is never in the list, so `!in` holds for it.
@@ -127,7 +125,7 @@ def _in_subquery(
     subquery = exp.select(exp.column(first, quoted=True)).from_(
         relation.select.subquery(compiler.context.fresh_alias())
     )
-    test: exp.Expression = exp.In(this=value.sql, query=subquery)
+    test: exp.Expr = exp.In(this=value.sql, query=subquery)
     if node.op == "!in":
         test = exp.Not(this=exp.paren(test))
     fallback = exp.true() if node.op == "!in" else exp.false()

@@ -21,12 +21,12 @@ class Relation:
     def column_sql(self, name: str) -> exp.Column:
         return exp.column(name, quoted=True)
 
-    def carried(self) -> list[exp.Expression]:
+    def carried(self) -> list[exp.Expr]:
         """The hidden columns an order-preserving operator passes through."""
         return [exp.column(ROW_ORDER, quoted=True)] if self.ordered else []
 
 
-def aliased(sql: exp.Expression, name: str) -> exp.Expression:
+def aliased(sql: exp.Expr, name: str) -> exp.Expr:
     if isinstance(sql, exp.Column) and sql.name == name:
         return sql
     return exp.alias_(sql, name, quoted=True)

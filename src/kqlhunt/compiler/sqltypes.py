@@ -40,7 +40,7 @@ class Typed:
     """A compiled scalar expression and its KQL type. `constant` holds the Python value when
     the expression is a literal known at compile time (used for needles, regexes, lists)."""
 
-    sql: exp.Expression
+    sql: exp.Expr
     type: KqlType
     constant: object = None
     is_constant: bool = False
@@ -50,7 +50,7 @@ class Typed:
         return self.type is not KqlType.STRING
 
 
-def cast(sql: exp.Expression, kql_type: KqlType) -> exp.Expression:
+def cast(sql: exp.Expr, kql_type: KqlType) -> exp.Expr:
     return exp.Cast(this=sql, to=sql_type(kql_type))
 
 
@@ -60,24 +60,33 @@ def null_of(kql_type: KqlType) -> Typed:
     return Typed(cast(exp.Null(), kql_type), kql_type, None, True)
 
 
-def func(name: str, *args: exp.Expression) -> exp.Expression:
+def func(name: str, *args: exp.Expr) -> exp.Expr:
     """A call of a SQL function by name, for functions with no sqlglot node of their own."""
     return exp.Anonymous(this=name, expressions=list(args))
 
 
-def coalesce_text(sql: exp.Expression) -> exp.Expression:
+def coalesce_text(sql: exp.Expr) -> exp.Expr:
     """A string expression that may be SQL NULL, made Kusto-like: null becomes ""."""
     return exp.Coalesce(this=sql, expressions=[exp.Literal.string("")])
 
 
-def number(value: int | float) -> exp.Expression:
+def number(value: int | float) -> exp.Expr:
     literal = exp.Literal.number(abs(value))
     return exp.Neg(this=literal) if value < 0 else literal
 
 
-_ATOMS = (exp.Column, exp.Literal, exp.Paren, exp.Cast, exp.TryCast, exp.Boolean, exp.Null, exp.Func)
+_ATOMS = (
+    exp.Column,
+    exp.Literal,
+    exp.Paren,
+    exp.Cast,
+    exp.TryCast,
+    exp.Boolean,
+    exp.Null,
+    exp.Func,
+)
 
 
-def p(sql: exp.Expression) -> exp.Expression:
+def p(sql: exp.Expr) -> exp.Expr:
     """Parenthesize an operand unless it is atomic: sqlglot prints trees as built."""
     return sql if isinstance(sql, _ATOMS) and not isinstance(sql, exp.Not) else exp.paren(sql)

@@ -45,18 +45,20 @@ def _literal_regex(text: str, case_sensitive: bool) -> str:
     return regex_escape(text) if case_sensitive else _ascii_case_insensitive(text)
 
 
-def term_regex(needle: str, case_sensitive: bool, *, prefix: bool = False, suffix: bool = False) -> str:
+def term_regex(
+    needle: str, case_sensitive: bool, *, prefix: bool = False, suffix: bool = False
+) -> str:
     """The regex for `has` (or `hasprefix` / `hassuffix` when `prefix` / `suffix` is set)."""
     left = "(?:^|" + _NOT_TERM + ")" if needle and is_term_char(needle[0]) and not suffix else ""
     right = "(?:$|" + _NOT_TERM + ")" if needle and is_term_char(needle[-1]) and not prefix else ""
     return left + _literal_regex(needle, case_sensitive) + right
 
 
-def lower_ascii(sql: exp.Expression) -> exp.Expression:
+def lower_ascii(sql: exp.Expr) -> exp.Expr:
     return exp.Lower(this=sql)
 
 
-def contains(value: exp.Expression, needle: str, case_sensitive: bool) -> exp.Expression:
+def contains(value: exp.Expr, needle: str, case_sensitive: bool) -> exp.Expr:
     """Substring test. The case-insensitive form compares lower-cased text."""
     if needle == "":
         return exp.true()
@@ -74,18 +76,18 @@ def contains(value: exp.Expression, needle: str, case_sensitive: bool) -> exp.Ex
     )
 
 
-def regex_match(value: exp.Expression, pattern: str) -> exp.Expression:
+def regex_match(value: exp.Expr, pattern: str) -> exp.Expr:
     return exp.RegexpLike(this=value, expression=exp.Literal.string(pattern))
 
 
 def has(
-    value: exp.Expression,
+    value: exp.Expr,
     needle: str,
     case_sensitive: bool,
     *,
     prefix: bool = False,
     suffix: bool = False,
-) -> exp.Expression:
+) -> exp.Expr:
     """`value has needle` (also `hasprefix`, `hassuffix`), as prefilter AND boundary regex."""
     if needle == "":
         return exp.true() if (prefix or suffix) else exp.false()
@@ -95,7 +97,7 @@ def has(
     return exp.and_(contains(value, needle, case_sensitive), regex_match(value, pattern))
 
 
-def has_any(value: exp.Expression, needles: list[str], case_sensitive: bool) -> exp.Expression:
+def has_any(value: exp.Expr, needles: list[str], case_sensitive: bool) -> exp.Expr:
     """`has_any`: one alternation regex behind an OR of substring prefilters."""
     needles = list(dict.fromkeys(needles))
     if not needles:
@@ -111,7 +113,7 @@ def has_any(value: exp.Expression, needles: list[str], case_sensitive: bool) -> 
     return exp.and_(exp.paren(prefilter), regex_match(value, pattern))
 
 
-def starts_with(value: exp.Expression, needle: str, case_sensitive: bool) -> exp.Expression:
+def starts_with(value: exp.Expr, needle: str, case_sensitive: bool) -> exp.Expr:
     if case_sensitive:
         return exp.StartsWith(this=value, expression=exp.Literal.string(needle))
     if not needle.isascii():
@@ -119,7 +121,7 @@ def starts_with(value: exp.Expression, needle: str, case_sensitive: bool) -> exp
     return exp.StartsWith(this=lower_ascii(value), expression=exp.Literal.string(needle.lower()))
 
 
-def ends_with(value: exp.Expression, needle: str, case_sensitive: bool) -> exp.Expression:
+def ends_with(value: exp.Expr, needle: str, case_sensitive: bool) -> exp.Expr:
     if case_sensitive:
         return exp.EndsWith(this=value, expression=exp.Literal.string(needle))
     if not needle.isascii():
@@ -127,9 +129,9 @@ def ends_with(value: exp.Expression, needle: str, case_sensitive: bool) -> exp.E
     return exp.EndsWith(this=lower_ascii(value), expression=exp.Literal.string(needle.lower()))
 
 
-def equals_ignore_case(left: exp.Expression, right: exp.Expression) -> exp.Expression:
+def equals_ignore_case(left: exp.Expr, right: exp.Expr) -> exp.Expr:
     return exp.EQ(this=lower_ascii(left), expression=lower_ascii(right))
 
 
-def strcat(*parts: exp.Expression) -> exp.Expression:
+def strcat(*parts: exp.Expr) -> exp.Expr:
     return func("CONCAT", *parts)

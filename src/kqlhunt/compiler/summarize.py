@@ -1,4 +1,4 @@
-"""The `summarize` operator: group keys first, then one column per aggregate, named as Kusto names them."""
+"""The `summarize` operator: group keys, then one column per aggregate, named as Kusto does."""
 
 from __future__ import annotations
 
@@ -61,8 +61,8 @@ def summarize(tc: TabularCompiler, relation: Relation, node: ast.Summarize) -> R
         keys.append((name, value))
         columns[name] = value.type
 
-    inner: list[exp.Expression] = [aliased(value.sql, name) for name, value in keys]
-    outer: list[exp.Expression] = [exp.column(name, quoted=True) for name, _ in keys]
+    inner: list[exp.Expr] = [aliased(value.sql, name) for name, value in keys]
+    outer: list[exp.Expr] = [exp.column(name, quoted=True) for name, _ in keys]
     for item in node.aggregates:
         call = item.expr
         if not isinstance(call, ast.Call) or (
@@ -99,8 +99,8 @@ def _add_arg_extreme(
     extreme: ArgExtreme,
     item: ast.Assignment,
     keys: list[tuple[str, Typed]],
-    inner: list[exp.Expression],
-    outer: list[exp.Expression],
+    inner: list[exp.Expr],
+    outer: list[exp.Expr],
     columns: dict[str, KqlType],
 ) -> None:
     """Take every returned column from one row: pack them in a struct, pick the struct at the
@@ -130,6 +130,8 @@ def _add_arg_extreme(
     inner.append(aliased(chosen, alias))
     for field_name, (name, value) in zip(fields, picked, strict=True):
         output = name if name not in columns else _unique(name, columns)
-        access = exp.Dot(this=exp.column(alias, quoted=True), expression=exp.to_identifier(field_name))
+        access = exp.Dot(
+            this=exp.column(alias, quoted=True), expression=exp.to_identifier(field_name)
+        )
         outer.append(aliased(access, output))
         columns[output] = value.type

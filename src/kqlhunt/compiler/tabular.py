@@ -28,21 +28,25 @@ class TabularCompiler:
     def compile(self, node: ast.Tabular) -> Relation:
         method = getattr(self, "visit_" + type(node).__name__, None)
         if method is None:
-            raise self.context.unsupported(f"the tabular expression {type(node).__name__}", node.offset)
+            raise self.context.unsupported(
+                f"the tabular expression {type(node).__name__}", node.offset
+            )
         relation: Relation = method(node)
         return relation
 
-    def scalar(self, relation: Relation, bindings: dict[str, Typed] | None = None) -> ExpressionCompiler:
+    def scalar(
+        self, relation: Relation, bindings: dict[str, Typed] | None = None
+    ) -> ExpressionCompiler:
         return ExpressionCompiler(Scope(self.context, relation.columns, bindings=bindings or {}))
 
     def wrap(
         self,
         relation: Relation,
-        projections: Sequence[exp.Expression],
+        projections: Sequence[exp.Expr],
         columns: dict[str, KqlType],
         *,
         keep_order: bool = True,
-        where: exp.Expression | None = None,
+        where: exp.Expr | None = None,
     ) -> Relation:
         """SELECT projections FROM (relation) [WHERE ...], carrying the row order if kept."""
         ordered = keep_order and relation.ordered
@@ -53,7 +57,7 @@ class TabularCompiler:
             select = select.where(where)
         return Relation(select, columns, ordered)
 
-    def identity(self, relation: Relation) -> list[exp.Expression]:
+    def identity(self, relation: Relation) -> list[exp.Expr]:
         return [relation.column_sql(name) for name in relation.columns]
 
     # -- sources -------------------------------------------------------------------------------
@@ -66,7 +70,9 @@ class TabularCompiler:
             if node.name in self.context.scalar_lets:
                 raise self.context.error(f"'{node.name}' is a scalar, not a table", node.offset)
             known = ", ".join(sorted(self.context.tables)) or "none"
-            raise self.context.error(f"unknown table '{node.name}' (known tables: {known})", node.offset)
+            raise self.context.error(
+                f"unknown table '{node.name}' (known tables: {known})", node.offset
+            )
         if node.args or node.named_args:
             raise self.context.unsupported(f"parameters to the table '{node.name}'", node.offset)
         select = exp.select(*(exp.column(c, quoted=True) for c in columns)).from_(
@@ -92,19 +98,25 @@ class TabularCompiler:
                 f"datatable has {len(node.values)} values, not a multiple of its {width} columns",
                 node.offset,
             )
-        rows: list[exp.Expression] = []
+        rows: list[exp.Expr] = []
         for start in range(0, len(node.values), width):
             cells = []
-            for (_, kql_type), value_node in zip(node.columns, node.values[start : start + width], strict=True):
+            for (_, kql_type), value_node in zip(
+                node.columns, node.values[start : start + width], strict=True
+            ):
                 value = compiler.compile(value_node)
                 if not value.is_constant:
-                    raise self.context.error("datatable values must be constants", value_node.offset)
+                    raise self.context.error(
+                        "datatable values must be constants", value_node.offset
+                    )
                 cells.append(self._fit(value, kql_type, value_node))
             rows.append(exp.Tuple(expressions=cells))
         columns = dict(node.columns)
         names = [exp.to_identifier(n, quoted=True) for n in columns]
         if not rows:
-            empty = exp.select(*(aliased(cast(exp.Null(), t), n) for n, t in node.columns)).where(exp.false())
+            empty = exp.select(*(aliased(cast(exp.Null(), t), n) for n, t in node.columns)).where(
+                exp.false()
+            )
             return Relation(empty, columns)
         values = exp.Values(
             expressions=rows,
@@ -113,7 +125,7 @@ class TabularCompiler:
         select = exp.select(*(exp.column(n, quoted=True) for n in columns)).from_(values)
         return Relation(select, columns)
 
-    def _fit(self, value: Typed, kql_type: KqlType, node: ast.Expr) -> exp.Expression:
+    def _fit(self, value: Typed, kql_type: KqlType, node: ast.Expr) -> exp.Expr:
         if value.type is kql_type:
             return cast(value.sql, kql_type) if value.constant is None else value.sql
         if value.constant is None:
@@ -142,17 +154,21 @@ class TabularCompiler:
                 f"the 'where' predicate must be bool, not {predicate.type.value}",
                 node.predicate.offset,
             )
-        return self.wrap(relation, self.identity(relation), dict(relation.columns), where=predicate.sql)
+        return self.wrap(
+            relation, self.identity(relation), dict(relation.columns), where=predicate.sql
+        )
 
     def visit_Extend(self, relation: Relation, node: ast.Extend) -> Relation:
         bindings: dict[str, Typed] = {}
         for item in node.items:
             value = self.scalar(relation, bindings).compile(item.expr)
-            name = item.name or self._expression_name(item.expr, set(relation.columns) | set(bindings))
+            name = item.name or self._expression_name(
+                item.expr, set(relation.columns) | set(bindings)
+            )
             bindings.pop(name, None)  # a redefined column moves to the end
             bindings[name] = value
         columns = {n: t for n, t in relation.columns.items() if n not in bindings}
-        projections = [relation.column_sql(n) for n in columns]
+        projections: list[exp.Expr] = [relation.column_sql(n) for n in columns]
         for name, value in bindings.items():
             projections.append(aliased(value.sql, name))
             columns[name] = value.type
@@ -160,12 +176,11 @@ class TabularCompiler:
 
     def visit_Project(self, relation: Relation, node: ast.Project) -> Relation:
         compiler = self.scalar(relation)
-        projections: list[exp.Expression] = []
+        projections: list[exp.Expr] = []
         columns: dict[str, KqlType] = {}
         for item in node.items:
-            if item.name is None and isinstance(item.expr, ast.Name | ast.Star):
-                if isinstance(item.expr, ast.Star):
-                    raise self.context.unsupported("'project *'", item.offset)
+            if isinstance(item.expr, ast.Star):
+                raise self.context.unsupported("'project *'", item.offset)
             value = compiler.compile(item.expr)
             name = item.name or self._expression_name(item.expr, set(columns))
             if name in columns:
@@ -192,12 +207,16 @@ class TabularCompiler:
         return [pattern]
 
     def visit_ProjectAway(self, relation: Relation, node: ast.ProjectAway) -> Relation:
-        removed = {n for p in node.patterns for n in self._match(relation, p, node.offset, "project-away")}
+        removed = {
+            n for p in node.patterns for n in self._match(relation, p, node.offset, "project-away")
+        }
         columns = {n: t for n, t in relation.columns.items() if n not in removed}
         return self.wrap(relation, [relation.column_sql(n) for n in columns], columns)
 
     def visit_ProjectKeep(self, relation: Relation, node: ast.ProjectKeep) -> Relation:
-        kept = {n for p in node.patterns for n in self._match(relation, p, node.offset, "project-keep")}
+        kept = {
+            n for p in node.patterns for n in self._match(relation, p, node.offset, "project-keep")
+        }
         columns = {n: t for n, t in relation.columns.items() if n in kept}
         return self.wrap(relation, [relation.column_sql(n) for n in columns], columns)
 
@@ -216,7 +235,11 @@ class TabularCompiler:
     def visit_ProjectReorder(self, relation: Relation, node: ast.ProjectReorder) -> Relation:
         first: list[str] = []
         for pattern in node.patterns:
-            first += [n for n in self._match(relation, pattern, node.offset, "project-reorder") if n not in first]
+            first += [
+                n
+                for n in self._match(relation, pattern, node.offset, "project-reorder")
+                if n not in first
+            ]
         order = first + [n for n in relation.columns if n not in first]
         columns = {n: relation.columns[n] for n in order}
         return self.wrap(relation, [relation.column_sql(n) for n in columns], columns)
@@ -225,7 +248,11 @@ class TabularCompiler:
 
     def _row_count(self, relation: Relation, node: ast.Expr) -> int:
         value = self.scalar(relation).compile(node)
-        if not value.is_constant or not isinstance(value.constant, int) or isinstance(value.constant, bool):
+        if (
+            not value.is_constant
+            or not isinstance(value.constant, int)
+            or isinstance(value.constant, bool)
+        ):
             raise self.context.error("the row count must be a constant whole number", node.offset)
         return max(value.constant, 0)
 
@@ -246,10 +273,14 @@ class TabularCompiler:
                 raise self.context.unsupported("sorting by a dynamic value", key.expr.offset)
             # Kusto puts nulls first when ascending and last when descending, unless told.
             nulls_first = key.nulls_first if key.nulls_first is not None else not key.descending
-            ordering.append(exp.Ordered(this=value.sql, desc=key.descending, nulls_first=nulls_first))
+            ordering.append(
+                exp.Ordered(this=value.sql, desc=key.descending, nulls_first=nulls_first)
+            )
         return ordering
 
-    def _ordered(self, relation: Relation, ordering: list[exp.Ordered], limit: int | None) -> Relation:
+    def _ordered(
+        self, relation: Relation, ordering: list[exp.Ordered], limit: int | None
+    ) -> Relation:
         row_number = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=ordering))
         source = relation.select.subquery(self.context.fresh_alias())
         select = exp.select(*self.identity(relation), aliased(row_number, ROW_ORDER)).from_(source)
@@ -269,13 +300,12 @@ class TabularCompiler:
         return self.wrap(relation, [count], {"Count": KqlType.LONG}, keep_order=False)
 
     def visit_Distinct(self, relation: Relation, node: ast.Distinct) -> Relation:
-        if len(node.items) == 1 and isinstance(node.items[0], ast.Star):
-            names = list(relation.columns)
-            items = [ast.Name(n) for n in names]
-        else:
-            items = list(node.items)
+        items: list[ast.Expr] = list(node.items)
+        if len(items) == 1 and isinstance(items[0], ast.Star):
+            items = [ast.Name(n) for n in relation.columns]
         compiler = self.scalar(relation)
-        projections, columns = [], {}
+        projections: list[exp.Expr] = []
+        columns: dict[str, KqlType] = {}
         for item in items:
             value = compiler.compile(item)
             name = self._expression_name(item, set(columns))
@@ -291,4 +321,3 @@ class TabularCompiler:
         from kqlhunt.compiler.summarize import summarize
 
         return summarize(self, relation, node)
-

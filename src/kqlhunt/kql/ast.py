@@ -116,7 +116,7 @@ class Tabular:
 
 @dataclass(frozen=True, slots=True)
 class TableRef(Tabular):
-    """A table or a tabular `let` name, optionally called with parameters: `imProcessCreate(...)`."""
+    """A table or a tabular `let` name, maybe with parameters: `imProcessCreate(...)`."""
 
     name: str
     args: tuple[Expr, ...] = ()

@@ -169,6 +169,9 @@ class Parser:
         self.advance()
         return str(token.value)
 
+    def at_end(self) -> bool:
+        return self.tok.type is TokenType.EOF
+
     def at_operator_end(self) -> bool:
         return self.tok.type is TokenType.EOF or self.tok.is_op(*_OPERATOR_END)
 
@@ -188,7 +191,7 @@ class Parser:
                 if body is not None:
                     raise self.error("a query has one tabular expression; found a second one")
                 body = self.parse_tabular()
-            if not self.tok.is_op(";") and self.tok.type is not TokenType.EOF:
+            if not self.tok.is_op(";") and not self.at_end():
                 raise self.error(f"expected ';' or '|', found {self.describe(self.tok)}")
         if body is None:
             raise self.error("the query has no tabular expression to run")
@@ -417,7 +420,9 @@ class Parser:
     def parse_assignment(self) -> ast.Assignment:
         token = self.tok
         if token.is_op("(") and self._looks_like_name_tuple():
-            raise self.unsupported("assigning to several names at once ((a, b) = ...)", token.offset)
+            raise self.unsupported(
+                "assigning to several names at once ((a, b) = ...)", token.offset
+            )
         if token.type is TokenType.IDENTIFIER and self.peek().is_op("="):
             self.advance()
             self.advance()
@@ -557,9 +562,10 @@ class Parser:
         if self.tok.is_op("-", "+"):
             token = self.advance()
             operand = self.parse_unary()
-            if isinstance(operand, ast.Literal) and token.text == "-" and operand.value is not None:
-                if isinstance(operand.value, int | float) and not isinstance(operand.value, bool):
-                    return ast.Literal(-operand.value, operand.type, offset=token.offset)
+            value = operand.value if isinstance(operand, ast.Literal) else None
+            if token.text == "-" and isinstance(value, int | float) and not isinstance(value, bool):
+                assert isinstance(operand, ast.Literal)
+                return ast.Literal(-value, operand.type, offset=token.offset)
             return ast.Unary(token.text, operand, offset=token.offset)
         return self.parse_postfix()
 

@@ -226,7 +226,11 @@ class Tokenizer:
             return self._quoted(start, start, verbatim=False)
         if ch in "@hH" and text[start + 1 : start + 2] in ("'", '"'):
             return self._quoted(start, start + 1, verbatim=ch == "@")
-        if ch in "hH" and text[start + 1 : start + 2] == "@" and text[start + 2 : start + 3] in "'\"":
+        if (
+            ch in "hH"
+            and text[start + 1 : start + 2] == "@"
+            and text[start + 2 : start + 3] in "'\""
+        ):
             return self._quoted(start, start + 2, verbatim=True)
         if text.startswith("```", start) or text.startswith("~~~", start):
             return self._multiline(start)
@@ -330,10 +334,12 @@ class Tokenizer:
         if end < 0:
             raise self._error("unterminated multi-line string literal", start)
         self.pos = end + 3
-        return Token(TokenType.STRING, self.text[start : end + 3], self.text[start + 3 : end], start)
+        return Token(
+            TokenType.STRING, self.text[start : end + 3], self.text[start + 3 : end], start
+        )
 
     def _indexable(self) -> bool:
-        """Whether a '[' here indexes the previous value (`bag["key"]`) rather than quoting a name."""
+        """Whether '[' here indexes the previous value (`bag["key"]`) rather than quoting a name."""
         if not self.tokens:
             return False
         last = self.tokens[-1]

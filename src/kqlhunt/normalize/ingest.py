@@ -72,10 +72,26 @@ def read_logs(paths: Iterable[Path | str]) -> LogRead:
     return LogRead(tables={TABLE_NAME: table}, stats=stats)
 
 
+# Inside a folder, files that are plainly not logs are passed over (and counted), not reported
+# as unreadable: documentation, rules, scripts, checksums. A file named explicitly is always read.
+NOT_LOG_SUFFIXES = frozenset(
+    {".md", ".rst", ".yaml", ".yml", ".kql", ".py", ".ps1", ".sh", ".html", ".pdf", ".png", ".jpg"}
+)
+NOT_LOG_NAMES = ("LICENSE", "COPYING", "README", "SHA256SUMS", "SHA1SUMS", "MD5SUMS", "NOTICE")
+
+
+def is_log_candidate(path: Path) -> bool:
+    """Whether a file met while walking a folder may be a log."""
+    if path.suffix.lower() in NOT_LOG_SUFFIXES:
+        return False
+    return not path.name.upper().startswith(NOT_LOG_NAMES)
+
+
 def iter_files(paths: Iterable[Path | str], stats: IngestStats) -> Iterator[Path]:
     """The files named by `paths`, directories walked in sorted order without hidden entries.
 
-    A path that does not exist is counted as a failed file.
+    A path that does not exist is counted as a failed file. Inside folders, files that are
+    plainly not logs (see `is_log_candidate`) are counted in `stats.files_ignored`.
     """
     for given in paths:
         path = Path(given)
@@ -83,8 +99,13 @@ def iter_files(paths: Iterable[Path | str], stats: IngestStats) -> Iterator[Path
             for folder, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if not name.startswith("."):
-                        yield Path(folder, name)
+                    if name.startswith("."):
+                        continue
+                    candidate = Path(folder, name)
+                    if is_log_candidate(candidate):
+                        yield candidate
+                    else:
+                        stats.files_ignored += 1
         elif path.is_file():
             yield path
         else:

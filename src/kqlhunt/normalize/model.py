@@ -80,6 +80,8 @@ class IngestStats:
             some records were broken or none was a process event.
         files_failed: files that could not be opened, had no recognisable format, or whose
             container was unusable (e.g. an EVTX file header that does not parse).
+        files_ignored: files met while walking folders that are plainly not logs
+            (documentation, rule files, scripts, checksums), passed over unread.
         events_read: records decoded, of any event id.
         process_events: rows normalized into `imProcessCreate`.
         skipped: everything that was not read, with its position and the reason.
@@ -87,6 +89,7 @@ class IngestStats:
 
     files_read: int = 0
     files_failed: int = 0
+    files_ignored: int = 0
     events_read: int = 0
     process_events: int = 0
     skipped: list[Skipped] = field(default_factory=list)
