@@ -244,10 +244,10 @@ def test_utf16_xml_with_bom(data_dir: Path, tmp_path: Path) -> None:
 
 def test_empty_events_export_is_a_log_and_other_xml_is_not(tmp_path: Path) -> None:
     (tmp_path / "empty.xml").write_text("<Events>\n</Events>\n", encoding="utf-8")
-    (tmp_path / "page.html").write_text("<html><body>hello</body></html>", encoding="utf-8")
+    (tmp_path / "page.xml").write_text("<html><body>hello</body></html>", encoding="utf-8")
 
     result = read_logs([tmp_path])
 
     assert result.stats.files_read == 1
     assert result.stats.events_read == 0
-    assert [s.path.rsplit("/", 1)[-1] for s in result.stats.skipped] == ["page.html"]
+    assert [s.path.rsplit("/", 1)[-1] for s in result.stats.skipped] == ["page.xml"]
