@@ -195,5 +195,13 @@ def compile_command(kql: str, dialect: str, now: str | None) -> None:
     click.echo(compiled.sql.sql(dialect=dialect, pretty=True))
 
 
+@main.command("support")
+def support_command() -> None:
+    """Print which KQL operators and functions kqlhunt runs, as Markdown."""
+    from kqlhunt.support import support_markdown
+
+    click.echo(support_markdown(), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -200,7 +200,8 @@ class Tokenizer:
             if self.pos >= len(text):
                 break
             self.tokens.append(self._next_token())
-        self.tokens.append(Token(TokenType.EOF, "", None, len(text)))
+        # The end points just past the last text, so errors there show the line they belong to.
+        self.tokens.append(Token(TokenType.EOF, "", None, len(text.rstrip())))
         return self.tokens
 
     def _error(self, message: str, offset: int) -> KqlSyntaxError:

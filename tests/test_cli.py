@@ -1,0 +1,149 @@
+"""The `kqlhunt` command as a user runs it: output streams, formats and exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kqlhunt.cli.main import EXIT_ALERTS, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, main
+from kqlhunt.rules.loader import bundled_rules_dir
+
+NOW = ["--now", "2026-12-01T00:00:00Z"]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_hunt_samples_prints_alerts_and_a_summary() -> None:
+    code, out, err = run("hunt", "--samples", *NOW)
+
+    assert code == EXIT_ALERTS
+    assert "4 alerts" in out
+    assert "CONTOSO\\jdoe" in out and "WS-FIN-07" in out
+    assert "46 process creations" in err
+    assert "Invoke-PowerShellTcpOneLine Usage (Normalized Process Events)': 4 alerts" in err
+
+
+def test_hunt_jsonl_writes_one_alert_per_line_on_stdout() -> None:
+    code, out, err = run("hunt", "--samples", "--format", "jsonl", *NOW)
+
+    alerts = [json.loads(line) for line in out.splitlines()]
+    assert code == EXIT_ALERTS
+    assert len(alerts) == 4
+    assert {a["rule_id"] for a in alerts} == {"a2b58512-1298-4a25-a4c7-88ddfed78b0d"}
+    assert all(a["time"].endswith("Z") for a in alerts)
+    assert "process creations" in err and "process creations" not in out
+
+
+def test_hunt_with_no_match_exits_zero(tmp_path: Path) -> None:
+    log = tmp_path / "benign.ndjson"
+    log.write_text(
+        json.dumps(
+            {
+                "Event": {
+                    "System": {
+                        "EventID": 1,
+                        "Channel": "Microsoft-Windows-Sysmon/Operational",
+                        "Provider": {"#attributes": {"Name": "Microsoft-Windows-Sysmon"}},
+                        "Computer": "ws1",
+                        "EventRecordID": 1,
+                        "TimeCreated": {"#attributes": {"SystemTime": "2026-11-02T09:00:00Z"}},
+                    },
+                    "EventData": {"Image": "C:\\Windows\\notepad.exe", "CommandLine": "notepad"},
+                }
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+
+    code, out, err = run("hunt", str(log), *NOW)
+
+    assert code == EXIT_OK
+    assert "No alerts." in out
+    assert "1 process creation;" in err
+
+
+def test_a_broken_rule_file_is_reported_and_the_others_run(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(bundled_rules_dir(), rules)
+    (rules / "bad.yaml").write_text(
+        "id: 5e1c3a4b-0000-4000-8000-000000000002\nname: Bad query\nquery: |\n"
+        "  imProcessCreate\n  | where CommandLine has 'x' and\n",
+        encoding="utf-8",
+    )
+
+    code, out, err = run("hunt", "--rules", str(rules), "--samples", *NOW)
+
+    assert code == EXIT_PARTIAL
+    assert "Rule 'Bad query' failed" in err
+    assert "bad.yaml, line 5" in err
+    assert "^" in err
+    assert "4 alerts" in out
+
+
+def test_unsupported_kql_in_a_rule_is_named(tmp_path: Path) -> None:
+    rule = tmp_path / "join.yaml"
+    rule.write_text(
+        "id: 5e1c3a4b-0000-4000-8000-000000000003\nname: Joins\nquery: |\n"
+        "  imProcessCreate\n  | join kind=inner (imProcessCreate) on Dvc\n",
+        encoding="utf-8",
+    )
+
+    code, _, err = run("hunt", "--rules", str(rule), "--samples", *NOW)
+
+    assert code == EXIT_USAGE  # the only rule could not run
+    assert "uses unsupported KQL" in err
+    assert "the 'join' operator is not supported" in err
+
+
+def test_query_prints_a_result_table() -> None:
+    code, out, err = run(
+        "query",
+        "imProcessCreate | summarize Events = count() by DvcHostname | sort by DvcHostname asc",
+        "--samples",
+        "--format",
+        "csv",
+        *NOW,
+    )
+
+    assert code == EXIT_OK
+    assert out.splitlines() == [
+        "DvcHostname,Events",
+        "SRV-APP-02,19",
+        "WS-FIN-07,17",
+        "WS-HR-03,10",
+    ]
+    assert "3 rows." in err
+
+
+def test_query_syntax_error_shows_line_column_and_caret() -> None:
+    code, out, err = run("query", "imProcessCreate\n| where Process hass 'cmd.exe'", "--samples")
+
+    assert code == EXIT_USAGE
+    assert out == ""
+    assert "line 2, col 17" in err
+    assert "| where Process hass 'cmd.exe'" in err
+    assert "                ^" in err
+
+
+def test_compile_shows_sql_for_both_dialects() -> None:
+    kql = "imProcessCreate | where CommandLine has 'TCPClient' | count"
+
+    code_duck, duck, _ = run("compile", kql)
+    code_spark, spark, _ = run("compile", kql, "--dialect", "spark")
+
+    assert code_duck == code_spark == EXIT_OK
+    assert "REGEXP_MATCHES" in duck and "RLIKE" in spark
+
+
+def test_missing_log_path_is_a_usage_error() -> None:
+    code, _, err = run("hunt", "/no/such/folder")
+
+    assert code == EXIT_USAGE
+    assert "does not exist" in err
