@@ -45,14 +45,8 @@ def support_markdown() -> str:
     lines += [_row(op, "supported") for op in sorted(Parser.OPERATORS)]
     lines += [_row(op, "not yet: explicit error") for op in sorted(KNOWN_UNSUPPORTED_OPERATORS)]
     lines += ["", "## Scalar operators", "", "| operator | status |", "|---|---|"]
-    scalar = sorted(COMPARISONS | LIST_OPERATORS | STRING_OPERATORS) + [
-        "and",
-        "or",
-        "between",
-        "!between",
-        "matches regex",
-        "+ - * / %",
-    ]
+    words = ("and", "or", "between", "!between", "matches regex", "+ - * / %")
+    scalar = [*sorted(COMPARISONS | LIST_OPERATORS | STRING_OPERATORS), *words]
     for op in scalar:
         status = UNSUPPORTED_SCALAR_OPERATORS.get(op.lstrip("!").replace("not", "", 1))
         lines.append(_row(op, f"not supported: {status}" if status else "supported"))
@@ -61,5 +55,7 @@ def support_markdown() -> str:
     lines += ["", "## Aggregations (summarize)", "", "| function | status |", "|---|---|"]
     supported = set(AGGREGATES) | {"arg_max", "arg_min"}
     for name in sorted(AGGREGATE_NAMES | supported):
-        lines.append(_row(f"{name}()", "supported" if name in supported else "not yet: explicit error"))
+        lines.append(
+            _row(f"{name}()", "supported" if name in supported else "not yet: explicit error")
+        )
     return "\n".join(lines) + "\n"
