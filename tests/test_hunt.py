@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from kqlhunt.errors import KqlError
 from kqlhunt.hunt import hunt
 from kqlhunt.normalize import read_logs
-from kqlhunt.rules.loader import bundled_rules_dir, load_rules, parse_rule
+from kqlhunt.rules import parse_rule
+from kqlhunt.rules.loader import bundled_rules_dir, load_rules
 from kqlhunt.samples import LABELS, sample_logs, samples_dir
 from tests.conftest import PINNED_NOW
 
@@ -70,7 +72,7 @@ def test_a_broken_rule_does_not_stop_the_others(tmp_path: Path) -> None:
 
     first, second = hunt([broken, good], logs.tables.values(), now=PINNED_NOW)
 
-    assert first.error is not None and first.error.position is not None
+    assert isinstance(first.error, KqlError) and first.error.position is not None
     assert first.error.position.source_name.endswith("broken.yaml")
     assert first.error.position.line == 5  # the file line, not the query line
     assert second.ok and len(second.alerts) == 4
