@@ -160,7 +160,7 @@ class ExpressionCompiler:
         if op in ("=~", "!~"):
             left, right = self._as_text(node.left), self._as_text(node.right)
             test = strings.equals_ignore_case(left.sql, right.sql)
-            return Typed(exp.Not(this=test) if op == "!~" else test, KqlType.BOOL)
+            return Typed(exp.Not(this=exp.paren(test)) if op == "!~" else test, KqlType.BOOL)
         if op == "matches regex":
             value, pattern = self._as_text(node.left), self.compile(node.right)
             regex = self._constant_text(pattern, node.right, "the regex of 'matches regex'")
@@ -260,15 +260,18 @@ class ExpressionCompiler:
             raise self.context.unsupported(
                 f"'{node.op}' with a right side that is not a constant", node.right.offset
             )
-        if not cs:
-            value, needle = strings.lower_ascii(value), strings.lower_ascii(needle)
-        if kind == "contains":
-            return exp.GT(
-                this=exp.StrPosition(this=value, substr=needle), expression=exp.Literal.number(0)
-            )
-        if kind == "startswith":
-            return exp.StartsWith(this=value, expression=needle)
-        return exp.EndsWith(this=value, expression=needle)
+
+        def test(fold: strings.Fold) -> exp.Expr:
+            text, part = fold(value), fold(needle)
+            if kind == "contains":
+                return exp.GT(
+                    this=exp.StrPosition(this=text, substr=part), expression=exp.Literal.number(0)
+                )
+            if kind == "startswith":
+                return exp.StartsWith(this=text, expression=part)
+            return exp.EndsWith(this=text, expression=part)
+
+        return test(strings.as_is) if cs else strings.ignoring_case(test)
 
     def visit_InList(self, node: ast.InList) -> Typed:
         from kqlhunt.compiler.lists import compile_in_list

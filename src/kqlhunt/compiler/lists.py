@@ -78,9 +78,10 @@ def compile_in_list(compiler: ExpressionCompiler, node: ast.InList) -> Typed:
     if not items:
         return literal(negated, KqlType.BOOL)
 
-    subject = strings.lower_ascii(value.sql) if case_insensitive else value.sql
-    sql_items = [strings.lower_ascii(i.sql) if case_insensitive else i.sql for i in items]
-    test: exp.Expr = exp.In(this=subject, expressions=sql_items)
+    def member(fold: strings.Fold) -> exp.Expr:
+        return exp.In(this=fold(value.sql), expressions=[fold(i.sql) for i in items])
+
+    test = strings.ignoring_case(member) if case_insensitive else member(strings.as_is)
     if negated:
         test = exp.Not(this=exp.paren(test))
     # Kusto: a null value is never in the list, so `!in` holds for it.

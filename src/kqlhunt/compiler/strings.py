@@ -4,25 +4,33 @@ Term operators (`has` and friends) follow Kusto's term model: a value is split i
 of ASCII letters and digits, and a needle must line up with those runs. A boundary is required
 only on a needle edge that is itself alphanumeric, so "a-b" has "b" and "x.exe" has ".exe", while
 "ab" does not have "b". A needle holding spaces or punctuation matches as that exact phrase with
-its outer terms aligned. Matching folds ASCII case only, as Kusto does.
+its outer terms aligned. "Alphanumeric" is read as Kusto's docs write it, without an ASCII
+qualifier: letters and digits of any script, so `_` and punctuation separate terms and "café"
+is one term. Matching folds ASCII case only, as Kusto does ("case-insensitive operators are
+supported only for ASCII"): "Ä" =~ "ä" is false.
 
-Each test is compiled to a cheap case-insensitive substring prefilter AND a regular expression
-that checks the boundaries; the engines evaluate the prefilter first and run the regex on the
-few rows that pass.
+Each test is compiled to a cheap case-insensitive substring prefilter AND an exact check (a
+regular expression for boundaries, an ASCII-only fold for case); the engines evaluate the
+prefilter first and run the costly check on the few rows that pass.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlglot import exp
 
 from kqlhunt.compiler.sqltypes import func
 
 _REGEX_META = frozenset("\\.^$|?*+()[]{}")
-_NOT_TERM = "[^A-Za-z0-9]"
+_NOT_TERM = r"[^\p{L}\p{N}]"
+_ASCII_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+Fold = Callable[[exp.Expr], exp.Expr]
 
 
 def is_term_char(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+    return ch.isalnum()
 
 
 def regex_escape(text: str) -> str:
@@ -54,26 +62,50 @@ def term_regex(
     return left + _literal_regex(needle, case_sensitive) + right
 
 
+def as_is(sql: exp.Expr) -> exp.Expr:
+    """The identity fold, for case-sensitive tests."""
+    return sql.copy()
+
+
+def lower_any(sql: exp.Expr) -> exp.Expr:
+    """LOWER: fast, but folds every script; only a prefilter for Kusto's ASCII-only folding."""
+    return exp.Lower(this=sql.copy())
+
+
 def lower_ascii(sql: exp.Expr) -> exp.Expr:
-    return exp.Lower(this=sql)
+    """Kusto's case folding: A-Z to a-z and nothing else."""
+    upper = exp.Literal.string(_ASCII_UPPER)
+    return func("TRANSLATE", sql.copy(), upper, exp.Literal.string(_ASCII_UPPER.lower()))
+
+
+def ignoring_case(test: Callable[[Fold], exp.Expr]) -> exp.Expr:
+    """`test` with both sides folded as Kusto folds them. The LOWER form runs first and rejects
+    almost every row cheaply; the exact ASCII-only form then decides the few that remain."""
+    return exp.and_(test(lower_any), test(lower_ascii))
+
+
+def _position(value: exp.Expr, needle: exp.Expr) -> exp.Expr:
+    return exp.GT(this=exp.StrPosition(this=value, substr=needle), expression=exp.Literal.number(0))
 
 
 def contains(value: exp.Expr, needle: str, case_sensitive: bool) -> exp.Expr:
-    """Substring test. The case-insensitive form compares lower-cased text."""
+    """Substring test; the case-insensitive form folds ASCII letters only."""
     if needle == "":
         return exp.true()
     if case_sensitive:
-        return exp.GT(
-            this=exp.StrPosition(this=value, substr=exp.Literal.string(needle)),
-            expression=exp.Literal.number(0),
-        )
+        return _position(value, exp.Literal.string(needle))
     if not needle.isascii():
-        # Kusto folds ASCII case only; a regex keeps other letters exact.
+        # A regex keeps the other letters exact.
         return regex_match(value, _literal_regex(needle, False))
-    return exp.GT(
-        this=exp.StrPosition(this=lower_ascii(value), substr=exp.Literal.string(needle.lower())),
-        expression=exp.Literal.number(0),
-    )
+    lowered = exp.Literal.string(needle.lower())
+    return ignoring_case(lambda fold: _position(fold(value), lowered.copy()))
+
+
+def _prefilter(value: exp.Expr, needle: str, case_sensitive: bool) -> exp.Expr:
+    """A cheap necessary condition for a case-insensitive match of `needle` in `value`."""
+    if case_sensitive or not needle.isascii():
+        return contains(value, needle, case_sensitive)
+    return _position(lower_any(value), exp.Literal.string(needle.lower()))
 
 
 def regex_match(value: exp.Expr, pattern: str) -> exp.Expr:
@@ -94,7 +126,7 @@ def has(
     pattern = term_regex(needle, case_sensitive, prefix=prefix, suffix=suffix)
     if pattern == _literal_regex(needle, case_sensitive):
         return contains(value, needle, case_sensitive)  # no boundary to check
-    return exp.and_(contains(value, needle, case_sensitive), regex_match(value, pattern))
+    return exp.and_(_prefilter(value, needle, case_sensitive), regex_match(value, pattern))
 
 
 def has_any(value: exp.Expr, needles: list[str], case_sensitive: bool) -> exp.Expr:
@@ -108,7 +140,7 @@ def has_any(value: exp.Expr, needles: list[str], case_sensitive: bool) -> exp.Ex
             return exp.false()
     if len(needles) == 1:
         return has(value, needles[0], case_sensitive)
-    prefilter = exp.or_(*(contains(value, n, case_sensitive) for n in needles))
+    prefilter = exp.or_(*(_prefilter(value, n, case_sensitive) for n in needles))
     pattern = "|".join(f"(?:{term_regex(n, case_sensitive)})" for n in needles)
     return exp.and_(exp.paren(prefilter), regex_match(value, pattern))
 
@@ -118,7 +150,8 @@ def starts_with(value: exp.Expr, needle: str, case_sensitive: bool) -> exp.Expr:
         return exp.StartsWith(this=value, expression=exp.Literal.string(needle))
     if not needle.isascii():
         return regex_match(value, "^" + _literal_regex(needle, False))
-    return exp.StartsWith(this=lower_ascii(value), expression=exp.Literal.string(needle.lower()))
+    lowered = exp.Literal.string(needle.lower())
+    return ignoring_case(lambda fold: exp.StartsWith(this=fold(value), expression=lowered.copy()))
 
 
 def ends_with(value: exp.Expr, needle: str, case_sensitive: bool) -> exp.Expr:
@@ -126,11 +159,12 @@ def ends_with(value: exp.Expr, needle: str, case_sensitive: bool) -> exp.Expr:
         return exp.EndsWith(this=value, expression=exp.Literal.string(needle))
     if not needle.isascii():
         return regex_match(value, _literal_regex(needle, False) + "$")
-    return exp.EndsWith(this=lower_ascii(value), expression=exp.Literal.string(needle.lower()))
+    lowered = exp.Literal.string(needle.lower())
+    return ignoring_case(lambda fold: exp.EndsWith(this=fold(value), expression=lowered.copy()))
 
 
 def equals_ignore_case(left: exp.Expr, right: exp.Expr) -> exp.Expr:
-    return exp.EQ(this=lower_ascii(left), expression=lower_ascii(right))
+    return ignoring_case(lambda fold: exp.EQ(this=fold(left), expression=fold(right)))
 
 
 def strcat(*parts: exp.Expr) -> exp.Expr:

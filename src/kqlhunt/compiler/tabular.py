@@ -211,6 +211,7 @@ class TabularCompiler:
             n for p in node.patterns for n in self._match(relation, p, node.offset, "project-away")
         }
         columns = {n: t for n, t in relation.columns.items() if n not in removed}
+        self._check_not_empty(columns, node, "project-away")
         return self.wrap(relation, [relation.column_sql(n) for n in columns], columns)
 
     def visit_ProjectKeep(self, relation: Relation, node: ast.ProjectKeep) -> Relation:
@@ -218,7 +219,14 @@ class TabularCompiler:
             n for p in node.patterns for n in self._match(relation, p, node.offset, "project-keep")
         }
         columns = {n: t for n, t in relation.columns.items() if n in kept}
+        self._check_not_empty(columns, node, "project-keep")
         return self.wrap(relation, [relation.column_sql(n) for n in columns], columns)
+
+    def _check_not_empty(
+        self, columns: dict[str, KqlType], node: ast.Operator, operator: str
+    ) -> None:
+        if not columns:
+            raise self.context.error(f"{operator} leaves the table without columns", node.offset)
 
     def visit_ProjectRename(self, relation: Relation, node: ast.ProjectRename) -> Relation:
         renames = {old: new for new, old in node.renames}

@@ -635,8 +635,11 @@ class Parser:
         return ast.Call(word, args, named, offset=token.offset)
 
     def _typed_literal_follows(self) -> bool:
-        inner = self.peek()
-        return self.peek(2).is_op(")") and inner.type in (
+        ahead = 2 if self.peek().is_op("-", "+") else 1  # a signed number: long(-3)
+        inner = self.peek(ahead)
+        if ahead == 2 and inner.type not in (TokenType.INT, TokenType.REAL):
+            return False
+        return self.peek(ahead + 1).is_op(")") and inner.type in (
             TokenType.IDENTIFIER,
             TokenType.INT,
             TokenType.REAL,
@@ -685,11 +688,14 @@ class Parser:
 
     def parse_typed_literal(self, token: Token, kql_type: KqlType) -> ast.Literal:
         self.expect_op("(")
+        negative = self.tok.is_op("-")
+        if self.tok.is_op("-", "+"):
+            self.advance()
         inner = self.advance()
         self.expect_op(")")
         if inner.type is TokenType.IDENTIFIER and inner.text == "null":
             return ast.Literal(None, kql_type, offset=token.offset)
-        value: Any = inner.value
+        value: Any = -inner.value if negative else inner.value  # type: ignore[operator]
         try:
             if kql_type is KqlType.BOOL:
                 if inner.text not in ("true", "false"):
@@ -698,7 +704,7 @@ class Parser:
             elif kql_type in (KqlType.INT, KqlType.LONG):
                 value = int(str(inner.value), 0) if inner.type is TokenType.STRING else int(value)
             elif kql_type in (KqlType.REAL, KqlType.DECIMAL):
-                value = float(str(inner.value))
+                value = float(value)
             elif kql_type in (KqlType.GUID, KqlType.STRING):
                 value = str(inner.text if inner.type is not TokenType.STRING else inner.value)
         except (TypeError, ValueError):
