@@ -60,12 +60,12 @@ HAS_CASES = [
         "$client = New-Object System.Net.Sockets.TCPClient('1.2.3.4',80)",
         'has "$client = New-Object System.Net.Sockets.TCPClient"',
         True,
-    ),  # noqa: E501
+    ),
     (
         "$client = New-Object System.Net.Sockets.TCPClientX",
         'has "New-Object System.Net.Sockets.TCPClient"',
         False,
-    ),  # noqa: E501
+    ),
     ("new-object system.net", 'has "New-Object System.Net"', True),
     ("New-Object  System.Net", 'has "New-Object System.Net"', False),
     # underscore separates terms

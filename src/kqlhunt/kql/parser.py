@@ -744,6 +744,10 @@ class Parser:
         if token.is_word("null"):
             self.advance()
             return None
+        if token.type is TokenType.IDENTIFIER and token.text.startswith("["):
+            # The tokenizer reads `["a"]` as a quoted name; in a dynamic literal it is an array.
+            self.advance()
+            return [token.value]
         expr = self.parse_unary()
         if isinstance(expr, ast.Literal) and expr.type is not KqlType.DYNAMIC:
             if expr.type is KqlType.DATETIME or expr.type is KqlType.TIMESPAN:
