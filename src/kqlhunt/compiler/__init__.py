@@ -60,9 +60,11 @@ def compile_query(
     relation = TabularCompiler(context).compile(query.body)
 
     visible = [exp.column(name, quoted=True) for name in relation.columns]
-    select = exp.select(*visible).from_(relation.select.subquery(context.fresh_alias()))
+    select = exp.select(*visible).from_(
+        relation.select.subquery(context.fresh_alias(), copy=False), copy=False
+    )
     if relation.ordered:
-        select = select.order_by(exp.column(ROW_ORDER, quoted=True))
+        select = select.order_by(exp.column(ROW_ORDER, quoted=True), copy=False)
     read = frozenset(t.name for t in relation.select.find_all(exp.Table))
     return CompiledQuery(select, relation.columns, read)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from kqlhunt.compiler.sqltypes import Typed, cast, coalesce_text, func, null_of
+from kqlhunt.compiler.sqltypes import Typed, cast, coalesce_text, func, null_of, p
 from kqlhunt.kql.literals import parse_datetime
 from kqlhunt.types import KqlType
 
@@ -53,10 +53,7 @@ def timespan_text(sql: exp.Expr) -> exp.Expr:
         _DIGITS(":"),
         _lpad(part(10_000_000, 60), 2),
     ]
-    text = func("CONCAT", sign, day_text, *clock, fraction_text)
-    return exp.Case(
-        ifs=[exp.If(this=exp.Is(this=sql, expression=exp.Null()), true=_DIGITS(""))]
-    ).else_(text)
+    return func("CONCAT", sign, day_text, *clock, fraction_text)
 
 
 def real_text(sql: exp.Expr) -> exp.Expr:
@@ -89,7 +86,10 @@ def to_string(value: Typed) -> Typed:
         text = func("JSON_EXTRACT_STRING", sql, _DIGITS("$"))
     else:
         text = cast(sql, KqlType.STRING)
-    return Typed(coalesce_text(text), KqlType.STRING)
+    # CONCAT skips nulls on some engines, so a null value is tested before it is formatted.
+    is_null = exp.Is(this=p(sql.copy()), expression=exp.Null())
+    guarded = exp.Case(ifs=[exp.If(this=is_null, true=_DIGITS(""))]).else_(text)
+    return Typed(coalesce_text(guarded), KqlType.STRING)
 
 
 def convert(value: Typed, target: KqlType) -> Typed:
@@ -131,11 +131,18 @@ def convert(value: Typed, target: KqlType) -> Typed:
 
 
 def _parse_integer_text(source: exp.Expr, target: KqlType) -> exp.Expr:
-    """Decimal text, or a real in text truncated; hexadecimal `0x` text is not a number."""
+    """Decimal text, or a real in text truncated."""
     as_real = exp.TryCast(this=exp.Trim(this=source), to=cast(source, KqlType.REAL).args["to"])
     whole = exp.TryCast(this=exp.Trim(this=source.copy()), to=cast(source, target).args["to"])
     truncated = exp.TryCast(this=func("TRUNC", as_real), to=cast(source, target).args["to"])
-    return exp.Coalesce(this=whole, expressions=[truncated])
+    # Engines round "1.5" when casting it to an integer; text with a fraction is truncated.
+    has_fraction = exp.GT(
+        this=exp.StrPosition(this=source.copy(), substr=_DIGITS(".")),
+        expression=exp.Literal.number(0),
+    )
+    return exp.Case(ifs=[exp.If(this=has_fraction, true=truncated)]).else_(
+        exp.Coalesce(this=whole, expressions=[truncated.copy()])
+    )
 
 
 def _parse_datetime_text(source: exp.Expr) -> exp.Expr:

@@ -124,7 +124,7 @@ def _in_subquery(
     relation = TabularCompiler(compiler.context).compile(item.query)
     first = next(iter(relation.columns))
     subquery = exp.select(exp.column(first, quoted=True)).from_(
-        relation.select.subquery(compiler.context.fresh_alias())
+        relation.select.subquery(compiler.context.fresh_alias(), copy=False)
     )
     test: exp.Expr = exp.In(this=value.sql, query=subquery)
     if node.op == "!in":

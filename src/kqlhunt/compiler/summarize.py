@@ -85,11 +85,13 @@ def summarize(tc: TabularCompiler, relation: Relation, node: ast.Summarize) -> R
         outer.append(exp.column(name, quoted=True))
         columns[name] = column.value.type
 
-    source = relation.select.subquery(context.fresh_alias())
-    grouped = exp.select(*inner).from_(source)
+    source = relation.select.subquery(context.fresh_alias(), copy=False)
+    grouped = exp.select(*inner).from_(source, copy=False)
     if keys:
-        grouped = grouped.group_by(*(value.sql.copy() for _, value in keys))
-    select = exp.select(*outer).from_(grouped.subquery(context.fresh_alias()))
+        grouped = grouped.group_by(*(value.sql.copy() for _, value in keys), copy=False)
+    select = exp.select(*outer).from_(
+        grouped.subquery(context.fresh_alias(), copy=False), copy=False
+    )
     return Relation(select, columns)
 
 

@@ -48,13 +48,18 @@ class TabularCompiler:
         keep_order: bool = True,
         where: exp.Expr | None = None,
     ) -> Relation:
-        """SELECT projections FROM (relation) [WHERE ...], carrying the row order if kept."""
+        """SELECT projections FROM (relation) [WHERE ...], carrying the row order if kept.
+
+        A relation's SELECT yields at least its visible columns and, when ordered, the hidden
+        order column; a `*` projection passes all of them through unchanged.
+        """
         ordered = keep_order and relation.ordered
-        hidden = relation.carried() if ordered else []
-        source = relation.select.subquery(self.context.fresh_alias())
-        select = exp.select(*projections, *hidden).from_(source)
+        passes_all = any(isinstance(p, exp.Star) for p in projections)
+        hidden = relation.carried() if ordered and not passes_all else []
+        source = relation.select.subquery(self.context.fresh_alias(), copy=False)
+        select = exp.select(*projections, *hidden).from_(source, copy=False)
         if where is not None:
-            select = select.where(where)
+            select = select.where(where, copy=False)
         return Relation(select, columns, ordered)
 
     def identity(self, relation: Relation) -> list[exp.Expr]:
@@ -122,7 +127,9 @@ class TabularCompiler:
             expressions=rows,
             alias=exp.TableAlias(this=exp.to_identifier(self.context.fresh_alias()), columns=names),
         )
-        select = exp.select(*(exp.column(n, quoted=True) for n in columns)).from_(values)
+        select = exp.select(*(exp.column(n, quoted=True) for n in columns)).from_(
+            values, copy=False
+        )
         return Relation(select, columns)
 
     def _fit(self, value: Typed, kql_type: KqlType, node: ast.Expr) -> exp.Expr:
@@ -154,9 +161,7 @@ class TabularCompiler:
                 f"the 'where' predicate must be bool, not {predicate.type.value}",
                 node.predicate.offset,
             )
-        return self.wrap(
-            relation, self.identity(relation), dict(relation.columns), where=predicate.sql
-        )
+        return self.wrap(relation, [exp.Star()], dict(relation.columns), where=predicate.sql)
 
     def visit_Extend(self, relation: Relation, node: ast.Extend) -> Relation:
         bindings: dict[str, Typed] = {}
@@ -168,7 +173,10 @@ class TabularCompiler:
             bindings.pop(name, None)  # a redefined column moves to the end
             bindings[name] = value
         columns = {n: t for n, t in relation.columns.items() if n not in bindings}
-        projections: list[exp.Expr] = [relation.column_sql(n) for n in columns]
+        redefines = len(columns) < len(relation.columns)
+        projections: list[exp.Expr] = (
+            [relation.column_sql(n) for n in columns] if redefines else [exp.Star()]
+        )
         for name, value in bindings.items():
             projections.append(aliased(value.sql, name))
             columns[name] = value.type
@@ -266,10 +274,10 @@ class TabularCompiler:
 
     def visit_Take(self, relation: Relation, node: ast.Take) -> Relation:
         count = self._row_count(relation, node.count)
-        limited = self.wrap(relation, self.identity(relation), dict(relation.columns))
+        limited = self.wrap(relation, [exp.Star()], dict(relation.columns))
         if relation.ordered:
-            limited.select = limited.select.order_by(exp.column(ROW_ORDER, quoted=True))
-        limited.select = limited.select.limit(count)
+            limited.select = limited.select.order_by(exp.column(ROW_ORDER, quoted=True), copy=False)
+        limited.select = limited.select.limit(count, copy=False)
         return limited
 
     def _ordering(self, relation: Relation, keys: Sequence[ast.SortKey]) -> list[exp.Ordered]:
@@ -290,10 +298,14 @@ class TabularCompiler:
         self, relation: Relation, ordering: list[exp.Ordered], limit: int | None
     ) -> Relation:
         row_number = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=ordering))
-        source = relation.select.subquery(self.context.fresh_alias())
-        select = exp.select(*self.identity(relation), aliased(row_number, ROW_ORDER)).from_(source)
+        source = relation.select.subquery(self.context.fresh_alias(), copy=False)
+        select = exp.select(*self.identity(relation), aliased(row_number, ROW_ORDER)).from_(
+            source, copy=False
+        )
         if limit is not None:
-            select = select.order_by(*(o.copy() for o in ordering)).limit(limit)
+            select = select.order_by(*(o.copy() for o in ordering), copy=False).limit(
+                limit, copy=False
+            )
         return Relation(select, dict(relation.columns), ordered=True)
 
     def visit_Sort(self, relation: Relation, node: ast.Sort) -> Relation:
@@ -320,7 +332,7 @@ class TabularCompiler:
             projections.append(aliased(value.sql, name))
             columns[name] = value.type
         distinct = self.wrap(relation, projections, columns, keep_order=False)
-        distinct.select = distinct.select.distinct()
+        distinct.select = distinct.select.distinct(copy=False)
         return distinct
 
     # -- summarize -----------------------------------------------------------------------------

@@ -1,0 +1,91 @@
+"""Scalar functions: strings, conditionals, nulls and emptiness."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.kql.semantics import rows, scalar
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('tolower("ABC")', "abc"),
+        ('toupper("abc")', "ABC"),
+        # functions are not operators: they change letters of every script
+        ('tolower("ÄB")', "äb"),
+        ('toupper("äb")', "ÄB"),
+        ('strcat("a", "b", "c")', "abc"),
+        ('strcat("a", 1, true)', "a1true"),
+        ('strcat("a", int(null))', "a"),
+        ('strcat_delim("-", "a", "b", 3)', "a-b-3"),
+        ('strcat_delim(", ", "x", "")', "x, "),
+        ('strlen("hello")', 5),
+        ('strlen("héllo")', 5),
+        ('strlen("")', 0),
+        ('substring("abcdef", 2)', "cdef"),
+        ('substring("abcdef", 2, 2)', "cd"),
+        ('substring("abcdef", 0, 100)', "abcdef"),
+        ('substring("abc", 5)', ""),
+        ('indexof("abcabc", "c")', 2),
+        ('indexof("abcabc", "c", 3)', 5),
+        ('indexof("abc", "x")', -1),
+        ('indexof("abc", "")', 0),
+        ('replace_string("aXbXc", "X", "-")', "a-b-c"),
+        ('replace_string("a.b", ".", "")', "ab"),
+        (r'extract(@"(\d+)", 1, "ab123cd")', "123"),
+        (r'extract(@"b(\d+)", 0, "ab123")', "b123"),
+        (r'extract(@"x(\d)", 1, "abc")', ""),
+        (r'extract(@"(\w+)=(\w+)", 2, "key=value")', "value"),
+        ('trim(" ", "  ab  ")', "ab"),
+        ('trim("-+", "--ab-")', "ab"),
+        (r'trim(@"\s", " ab ")', "ab"),
+        ('trim("x", "ab")', "ab"),
+        ("iff(true, 1, 2)", 1),
+        ('iif(false, "a", "b")', "b"),
+        ("iff(bool(null), 1, 2)", 2),
+        ("iff(true, 1, 2.5)", 1.0),
+        ('case(1 > 2, "a", 2 > 1, "b", "c")', "b"),
+        ('case(false, "a", "c")', "c"),
+        ("case(bool(null), 1, 2)", 2),
+        ("coalesce(int(null), 2)", 2),
+        ("coalesce(int(null), int(null), 3)", 3),
+        ("coalesce(int(null), int(null))", None),
+        ('coalesce("", "x")', "x"),
+        ('coalesce("a", "x")', "a"),
+        ('isempty("")', True),
+        ('isempty("a")', False),
+        ("isempty(int(null))", True),
+        ("isempty(5)", False),
+        ('isnotempty("a")', True),
+        ("isnotempty(int(null))", False),
+        ("isnull(int(null))", True),
+        ('isnull("")', False),
+        ("isnull(5)", False),
+        ("isnotnull(5)", True),
+        ("isnotnull(datetime(null))", False),
+        ("abs(-3)", 3),
+    ],
+)
+def test_functions(expression: str, expected: Any) -> None:
+    value = scalar(expression)
+    assert value == expected and type(value) is type(expected)
+
+
+def test_functions_over_columns() -> None:
+    query = (
+        "Events | project n = strlen(Name), u = toupper(Name), e = isempty(Name), "
+        "z = isnull(N), k = iff(N > 1, 'big', 'small'), c = coalesce(N, -1)"
+    )
+    assert rows(query) == [
+        (5, "ALPHA", False, False, "small", 1),
+        (4, "BETA", False, True, "small", -1),
+        (0, "", True, False, "big", 3),
+    ]
+
+
+def test_case_picks_the_first_true_condition_per_row() -> None:
+    query = 'Events | project c = case(N == 1, "one", N == 3, "three", "other")'
+    assert rows(query) == [("one",), ("other",), ("three",)]
