@@ -17,6 +17,7 @@ class TokenType(enum.Enum):
     TIMESPAN = "timespan"
     OPERATOR = "operator"  # punctuation and symbolic operators: | ( ) == =~ ..
     KEYWORD_OPERATOR = "keyword operator"  # word operators with a bang or tilde: !has, in~
+    RAW = "raw literal text"  # the text inside datetime(...) and timespan(...)
     EOF = "end of query"
 
 
@@ -66,6 +67,9 @@ _NAME_INTRODUCERS = frozenset(
     | {"where", "filter", "sort", "order", "top", "take", "limit"}
     | HYPHENATED_WORDS
 )
+
+# Words whose parenthesised argument is literal text, not tokens: datetime(2014-05-25T08:20Z).
+RAW_LITERAL_WORDS = frozenset({"datetime", "date", "timespan", "time"})
 
 # Word operators spelled with a leading '!' or a trailing '~' (or both).
 _BANG_WORDS = frozenset(
@@ -199,7 +203,10 @@ class Tokenizer:
             self._skip_blanks()
             if self.pos >= len(text):
                 break
-            self.tokens.append(self._next_token())
+            token = self._next_token()
+            self.tokens.append(token)
+            if token.type is TokenType.IDENTIFIER and token.text in RAW_LITERAL_WORDS:
+                self._raw_argument()
         # The end points just past the last text, so errors there show the line they belong to.
         self.tokens.append(Token(TokenType.EOF, "", None, len(text.rstrip())))
         return self.tokens
@@ -338,6 +345,22 @@ class Tokenizer:
         return Token(
             TokenType.STRING, self.text[start : end + 3], self.text[start + 3 : end], start
         )
+
+    def _raw_argument(self) -> None:
+        """After datetime/timespan: `(`, the untokenized text up to `)`, and `)`."""
+        self._skip_blanks()
+        text, start = self.text, self.pos
+        if not text.startswith("(", start):
+            return
+        close = text.find(")", start + 1)
+        if close < 0:
+            raise self._error("unterminated literal: missing ')'", start)
+        self.tokens.append(Token(TokenType.OPERATOR, "(", "(", start))
+        raw = text[start + 1 : close]
+        if raw.strip():
+            self.tokens.append(Token(TokenType.RAW, raw, raw, start + 1))
+        self.tokens.append(Token(TokenType.OPERATOR, ")", ")", close))
+        self.pos = close + 1
 
     def _indexable(self) -> bool:
         """Whether '[' here indexes the previous value (`bag["key"]`) rather than quoting a name."""
