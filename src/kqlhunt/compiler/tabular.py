@@ -78,12 +78,15 @@ class TabularCompiler:
             raise self.context.error(
                 f"unknown table '{node.name}' (known tables: {known})", node.offset
             )
-        if node.args or node.named_args:
-            raise self.context.unsupported(f"parameters to the table '{node.name}'", node.offset)
         select = exp.select(*(exp.column(c, quoted=True) for c in columns)).from_(
             exp.to_table(exp.to_identifier(node.name, quoted=True))  # type: ignore[arg-type]
         )
-        return Relation(select, dict(columns))
+        relation = Relation(select, dict(columns))
+        if node.args or node.named_args:
+            from kqlhunt.compiler.parameters import table_with_parameters
+
+            return table_with_parameters(self, node, relation)
+        return relation
 
     def visit_Print(self, node: ast.Print) -> Relation:
         compiler = ExpressionCompiler(Scope(self.context, {}, row_context=False))
