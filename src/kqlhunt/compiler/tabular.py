@@ -19,6 +19,10 @@ from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
 
 
+# Watchlists are tables registered under this prefix and read with `_GetWatchlist('alias')`.
+WATCHLIST_PREFIX = "watchlist:"
+
+
 class TabularCompiler:
     def __init__(self, context: QueryContext) -> None:
         self.context = context
@@ -70,6 +74,8 @@ class TabularCompiler:
     def visit_TableRef(self, node: ast.TableRef) -> Relation:
         if node.name in self.context.tabular_lets and not node.args:
             return self.compile(self.context.tabular_lets[node.name])
+        if node.name == "_GetWatchlist":
+            return self.compile(self._watchlist(node))
         columns = self.context.tables.get(node.name)
         if columns is None:
             if node.name in self.context.scalar_lets:
@@ -87,6 +93,26 @@ class TabularCompiler:
 
             return table_with_parameters(self, node, relation)
         return relation
+
+    def _watchlist(self, node: ast.TableRef) -> ast.TableRef:
+        """`_GetWatchlist('alias')` reads the table registered as `watchlist:<alias>`."""
+        alias = node.args[0] if len(node.args) == 1 and not node.named_args else None
+        if not (isinstance(alias, ast.Literal) and isinstance(alias.value, str)):
+            raise self.context.error(
+                "_GetWatchlist takes one constant watchlist alias", node.offset
+            )
+        table = WATCHLIST_PREFIX + alias.value
+        if table not in self.context.tables:
+            known = sorted(
+                t[len(WATCHLIST_PREFIX) :]
+                for t in self.context.tables
+                if t.startswith(WATCHLIST_PREFIX)
+            )
+            raise self.context.error(
+                f"unknown watchlist '{alias.value}' (loaded: {', '.join(known) or 'none'})",
+                node.offset,
+            )
+        return ast.TableRef(table, offset=node.offset)
 
     def visit_Print(self, node: ast.Print) -> Relation:
         compiler = ExpressionCompiler(Scope(self.context, {}, row_context=False))
