@@ -18,7 +18,6 @@ from kqlhunt.compiler.sqltypes import Typed, cast
 from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
 
-
 # Watchlists are tables registered under this prefix and read with `_GetWatchlist('alias')`.
 WATCHLIST_PREFIX = "watchlist:"
 
