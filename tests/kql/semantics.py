@@ -15,9 +15,11 @@ from tests.conftest import PINNED_NOW
 UTC = timezone.utc
 
 
-def dt(*parts: int) -> datetime:
+def dt(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, us: int = 0
+) -> datetime:
     """A UTC datetime: dt(2024, 1, 2, 3, 4)."""
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+    return datetime(year, month, day, hour, minute, second, us, tzinfo=UTC)
 
 
 def ts(text: str) -> Timespan:
