@@ -11,11 +11,11 @@ from typing import Union
 
 from kqlhunt.errors import RuleError
 from kqlhunt.rules.model import AnalyticRule
-from kqlhunt.rules.parse import parse_rule
+from kqlhunt.rules.parse import parse_kql_file, parse_rule
 
 logger = logging.getLogger(__name__)
 
-RULE_SUFFIXES = (".yaml", ".yml")
+RULE_SUFFIXES = (".yaml", ".yml", ".kql")
 
 StrPath = Union[str, "os.PathLike[str]"]
 
@@ -43,7 +43,8 @@ def load_rule(path: StrPath) -> AnalyticRule:
     """Load one rule file.
 
     Args:
-        path: A `.yaml` or `.yml` Sentinel analytic rule or hunting query.
+        path: A `.yaml` or `.yml` Sentinel analytic rule or hunting query, or a `.kql`
+            file of one query (loaded as a hunting query named after the file).
 
     Returns:
         The rule, with `path` set to `str(path)`.
@@ -58,13 +59,15 @@ def load_rule(path: StrPath) -> AnalyticRule:
         raise RuleError(name, f"not UTF-8 text (byte {exc.start})") from exc
     except OSError as exc:
         raise RuleError(name, f"cannot read the file: {exc.strerror or exc}") from exc
+    if name.lower().endswith(".kql"):
+        return parse_kql_file(text, name)
     return parse_rule(text, name)
 
 
 def load_rules(paths: StrPath | Iterable[StrPath]) -> RuleSet:
     """Load rule files and every rule file below directories, in a stable order.
 
-    Directories are searched recursively for `.yaml` and `.yml` files. A file that fails
+    Directories are searched recursively for `.yaml`, `.yml` and `.kql` files. A file that fails
     to load adds a `RuleError` to the result and the others still load.
 
     Args:

@@ -100,6 +100,62 @@ LEGACY_ENTITY_MAPPINGS: tuple[EntityMapping, ...] = (
 )
 
 
+class EventGrouping(enum.Enum):
+    """How a triggered run becomes alerts: one alert for all rows, or one per row."""
+
+    SINGLE_ALERT = "SingleAlert"
+    ALERT_PER_RESULT = "AlertPerResult"
+
+
+class MatchingMethod(enum.Enum):
+    """Which alerts join an open incident of the same rule within the lookback."""
+
+    ALL_ENTITIES = "AllEntities"
+    ANY_ALERT = "AnyAlert"
+    SELECTED = "Selected"
+
+
+@dataclass(frozen=True, slots=True)
+class AlertDetailsOverride:
+    """Alert fields taken from the result: `{{Column}}` formats and column names."""
+
+    display_name_format: str | None = None
+    description_format: str | None = None
+    tactics_column: str | None = None
+    severity_column: str | None = None
+    techniques_column: str | None = None
+    dynamic_properties: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentGrouping:
+    """`incidentConfiguration.groupingConfiguration`: how alerts are grouped into incidents."""
+
+    enabled: bool = False
+    reopen_closed_incident: bool = False
+    lookback: timedelta = timedelta(hours=5)
+    matching_method: MatchingMethod = MatchingMethod.ALL_ENTITIES
+    group_by_entities: tuple[str, ...] = ()
+    group_by_alert_details: tuple[str, ...] = ()
+    group_by_custom_details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentConfiguration:
+    """Whether alerts of the rule open incidents, and how they are grouped."""
+
+    create_incident: bool = True
+    grouping: IncidentGrouping = IncidentGrouping()
+
+
+@dataclass(frozen=True, slots=True)
+class DataConnector:
+    """One entry of `requiredDataConnectors`."""
+
+    connector_id: str
+    data_types: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class AnalyticRule:
     """A Sentinel analytic rule or hunting query.
@@ -126,11 +182,34 @@ class AnalyticRule:
     query_period: timedelta | None = None
     trigger_operator: str | None = None
     trigger_threshold: int | None = None
+    custom_details: tuple[tuple[str, str], ...] = ()
+    alert_details_override: AlertDetailsOverride | None = None
+    event_grouping: EventGrouping = EventGrouping.SINGLE_ALERT
+    incident_configuration: IncidentConfiguration | None = None
+    suppression_enabled: bool = False
+    suppression_duration: timedelta | None = None
+    required_data_connectors: tuple[DataConnector, ...] = ()
+    sub_techniques: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
     @property
     def uses_legacy_entities(self) -> bool:
         """True when the rule names its entities with the legacy `*CustomEntity` columns."""
         return bool(self.entity_mappings) and all(m.implicit for m in self.entity_mappings)
+
+    @property
+    def all_techniques(self) -> tuple[str, ...]:
+        """Techniques and sub-techniques (`T1059`, `T1059.001`), each once, in file order."""
+        return tuple(dict.fromkeys((*self.techniques, *self.sub_techniques)))
+
+    @property
+    def is_scheduled(self) -> bool:
+        """True for a rule Sentinel runs on a schedule with a known frequency and period."""
+        return (
+            self.kind is RuleKind.SCHEDULED
+            and self.query_frequency is not None
+            and self.query_period is not None
+        )
 
     def file_line(self, query_line: int) -> int:
         """The rule file's line for a 1-based line of the query text."""

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import re
+import uuid
 from datetime import timedelta
+from pathlib import PurePath
 from typing import Any
 
 import yaml
 
 from kqlhunt.errors import RuleError
+from kqlhunt.rules import sections
+from kqlhunt.rules.durations import parse_duration
 from kqlhunt.rules.model import (
     LEGACY_ENTITY_MAPPINGS,
     AnalyticRule,
@@ -20,9 +23,6 @@ from kqlhunt.rules.model import (
 
 # Keys whose presence marks a rule that Sentinel runs on a schedule.
 _SCHEDULE_KEYS = ("queryFrequency", "queryPeriod")
-
-_DURATION = re.compile(r"^(\d+)\s*([smhd])$")
-_DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 _TRIGGER_OPERATORS = {
     "gt": "gt",
@@ -73,6 +73,7 @@ def parse_rule(text: str, path: str = "<string>") -> AnalyticRule:
             raise fields.error("severity", message) from None
 
     techniques_key = "relevantTechniques" if "relevantTechniques" in data else "techniques"
+    suppression_enabled, suppression_duration = sections.suppression(data)
     return AnalyticRule(
         id=rule_id.strip(),
         name=name.strip(),
@@ -91,6 +92,44 @@ def parse_rule(text: str, path: str = "<string>") -> AnalyticRule:
         query_period=_duration(fields, "queryPeriod"),
         trigger_operator=_trigger_operator(fields),
         trigger_threshold=_trigger_threshold(fields),
+        custom_details=sections.custom_details(data),
+        alert_details_override=sections.alert_details_override(data),
+        event_grouping=sections.event_grouping(data),
+        incident_configuration=sections.incident_configuration(data),
+        suppression_enabled=suppression_enabled,
+        suppression_duration=suppression_duration,
+        required_data_connectors=sections.data_connectors(data),
+        sub_techniques=sections.strings(data.get("subTechniques")),
+        tags=sections.strings(data.get("tags")),
+    )
+
+
+def parse_kql_file(text: str, path: str = "<string>") -> AnalyticRule:
+    """A plain `.kql` file as a hunting query.
+
+    The file name (without suffix) is the rule's name and the base of a stable id, and leading
+    `//` comment lines are its description.
+
+    Raises:
+        RuleError: The file holds no query.
+    """
+    if not text.strip():
+        raise RuleError(path, "the file is empty")
+    comments = []
+    for line in text.splitlines():
+        if not line.strip().startswith("//"):
+            break
+        comments.append(line.strip()[2:].strip())
+    stem = PurePath(path).stem
+    return AnalyticRule(
+        id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"kqlhunt:kql:{stem}")),
+        name=stem,
+        query=text,
+        path=path,
+        description=" ".join(c for c in comments if c),
+        severity=Severity.INFORMATIONAL,
+        entity_mappings=LEGACY_ENTITY_MAPPINGS,
+        kind=RuleKind.HUNTING,
     )
 
 
@@ -225,10 +264,10 @@ def _duration(fields: _Fields, key: str) -> timedelta | None:
     text = fields.text(key)
     if text is None:
         return None
-    match = _DURATION.match(text.strip())
-    if match is None:
+    duration = parse_duration(text)
+    if duration is None:
         raise fields.error(key, f"must be a duration such as 5m, 1h or 14d, not {text!r}")
-    return timedelta(**{_DURATION_UNITS[match.group(2)]: int(match.group(1))})
+    return duration
 
 
 def _trigger_operator(fields: _Fields) -> str | None:
