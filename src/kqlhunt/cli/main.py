@@ -195,6 +195,11 @@ def compile_command(kql: str, dialect: str, now: str | None) -> None:
     click.echo(compiled.sql.sql(dialect=dialect, pretty=True))
 
 
+from kqlhunt.cli.lint_command import lint_command  # noqa: E402
+
+main.add_command(lint_command)
+
+
 @main.command("support")
 def support_command() -> None:
     """Print which KQL operators and functions kqlhunt runs, as Markdown."""

@@ -107,6 +107,9 @@ ENTITY_IDENTIFIERS: Final[dict[str, tuple[str, ...]]] = {
     ),
 }
 
+# Entity types Sentinel shows in incidents but does not accept in a rule's entityMappings.
+UNMAPPABLE_ENTITY_TYPES: Final = frozenset({"CloudLogonSession", "NetworkConnection", "IoTDevice"})
+
 # Sentinel's limits on the mappings of one rule.
 MAX_ENTITY_MAPPINGS: Final = 10
 MAX_IDENTIFIERS_PER_ENTITY: Final = 3

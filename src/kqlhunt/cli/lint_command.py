@@ -1,0 +1,76 @@
+"""`kqlhunt lint`: check rule files and print findings as `file:line: severity [kind] message`.
+
+Exit codes: 0 no error finding, 1 at least one error finding, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from kqlhunt.lint import FindingSeverity, LintReport, lint_paths
+
+_STYLES = {"error": "red", "warning": "yellow", "info": "dim"}
+
+
+@click.command("lint")
+@click.argument("rules", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--min-severity",
+    type=click.Choice(["info", "warning", "error"]),
+    default="warning",
+    show_default=True,
+    help="Show findings of this severity and above (info adds tables not available here).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="One finding per line as text, or as JSON objects.",
+)
+@click.option("--summary/--no-summary", default=True, help="Counts by kind on stderr.")
+def lint_command(rules: tuple[Path, ...], min_severity: str, fmt: str, summary: bool) -> None:
+    """Check Sentinel rule files (YAML or .kql) against the format, ATT&CK and their query."""
+    report = lint_paths(rules)
+    floor = FindingSeverity(min_severity).rank
+    shown = [f for f in report.findings if f.severity.rank >= floor]
+    out = Console(highlight=False, soft_wrap=True)
+    for finding in shown:
+        if fmt == "jsonl":
+            sys.stdout.write(json.dumps(finding.to_json(), ensure_ascii=False) + "\n")
+        else:
+            out.print(Text(str(finding), style=_STYLES[finding.severity.value]))
+    if summary:
+        Console(stderr=True, highlight=False).print(summary_table(report))
+    sys.exit(1 if report.errors else 0)
+
+
+def summary_table(report: LintReport) -> Table:
+    """Counts of findings by severity and kind, with the number of files."""
+    table = Table(title=f"{report.files} rule files", title_justify="left")
+    table.add_column("severity")
+    table.add_column("kind")
+    table.add_column("findings", justify="right")
+    table.add_column("files", justify="right")
+    files: dict[tuple[str, str], set[str]] = {}
+    for finding in report.findings:
+        files.setdefault((finding.severity.value, finding.kind), set()).add(finding.path)
+    order = sorted(
+        report.counts().items(), key=lambda item: (-FindingSeverity(item[0][0]).rank, -item[1])
+    )
+    for (severity, kind), count in order:
+        table.add_row(
+            Text(severity, style=_STYLES[severity]),
+            kind,
+            str(count),
+            str(len(files[(severity, kind)])),
+        )
+    return table

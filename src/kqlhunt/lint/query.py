@@ -1,0 +1,135 @@
+"""Query checks: the query parses and compiles against the tables kqlhunt knows, and every
+column that entity mappings, custom details and the alert details override name is one the
+query really produces."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from typing import Final
+
+from kqlhunt.compiler import compile_query
+from kqlhunt.errors import KqlError, KqlSemanticError, KqlSyntaxError, UnsupportedKqlError
+from kqlhunt.lint.findings import FindingSeverity
+from kqlhunt.lint.positions import YamlDocument
+from kqlhunt.normalize import IM_PROCESS_CREATE
+from kqlhunt.rules.model import AnalyticRule
+from kqlhunt.types import KqlType
+
+ERROR, WARNING, INFO = FindingSeverity.ERROR, FindingSeverity.WARNING, FindingSeverity.INFO
+
+# The ASIM process-event names kqlhunt can serve from normalized process creations. The
+# non-creation parsers (`imProcess`, `imProcessEvent`) also return terminations in Sentinel;
+# for a compile check the schema is what matters, and it is the same.
+LOCAL_TABLES: Final[dict[str, Mapping[str, KqlType]]] = {
+    name: IM_PROCESS_CREATE
+    for name in (
+        "imProcessCreate",
+        "_Im_ProcessCreate",
+        "imProcessEvent",
+        "_Im_ProcessEvent",
+        "imProcess",
+        "ASimProcessEvent",
+        "_ASim_ProcessEvent",
+        "_ASim_ProcessEvent_Create",
+    )
+}
+
+# A fixed instant, so compiling never depends on the clock.
+LINT_NOW: Final = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+_UNKNOWN_TABLE = re.compile(r"unknown table '([^']+)'")
+_UNKNOWN_WATCHLIST = re.compile(r"unknown watchlist '([^']+)'")
+_PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+
+Emit = Callable[[FindingSeverity, str, str, int | None], None]
+
+
+def check_query(
+    rule: AnalyticRule,
+    doc: YamlDocument | None,
+    emit: Emit,
+    tables: Mapping[str, Mapping[str, KqlType]] = LOCAL_TABLES,
+) -> dict[str, KqlType] | None:
+    """Compile the rule's query and check the columns its other fields name.
+
+    Returns:
+        The result columns, or None when the query could not be compiled here.
+    """
+    try:
+        compiled = compile_query(rule.query, tables, now=LINT_NOW, source_name=rule.path)
+    except KqlError as error:
+        _report_query_error(rule, error, emit)
+        return None
+    columns = dict(compiled.columns)
+    if doc is not None:
+        check_columns(rule, doc, set(columns), emit)
+    return columns
+
+
+def _report_query_error(rule: AnalyticRule, error: KqlError, emit: Emit) -> None:
+    line = rule.file_line(error.position.line) if error.position is not None else None
+    if isinstance(error, KqlSyntaxError):
+        emit(ERROR, "query-syntax", error.message, line)
+    elif isinstance(error, UnsupportedKqlError):
+        message = f"not compiled here: {error.message}"
+        emit(INFO, "query-unsupported", message, line)
+    elif isinstance(error, KqlSemanticError) and (found := _UNKNOWN_TABLE.search(error.message)):
+        message = f"table {found.group(1)} is not available locally; columns not checked"
+        emit(INFO, "table-not-local", message, line)
+    elif isinstance(error, KqlSemanticError) and (
+        found := _UNKNOWN_WATCHLIST.search(error.message)
+    ):
+        message = f"watchlist {found.group(1)} is not loaded (--watchlists); columns not checked"
+        emit(INFO, "watchlist-not-local", message, line)
+    else:
+        emit(ERROR, "query-compile", error.message, line)
+
+
+def check_columns(rule: AnalyticRule, doc: YamlDocument, columns: set[str], emit: Emit) -> None:
+    """Report every column named by the rule's mappings that the result does not have."""
+    produced = ", ".join(sorted(columns))
+    for index, mapping in enumerate(rule.entity_mappings):
+        if mapping.implicit:
+            continue
+        for position, field in enumerate(mapping.field_mappings):
+            if field.column_name not in columns:
+                line = doc.line("entityMappings", index, "fieldMappings", position, "columnName")
+                message = (
+                    f"entity {mapping.entity_type}.{field.identifier} names column "
+                    f"'{field.column_name}', which the query does not produce ({produced})"
+                )
+                emit(ERROR, "missing-column", message, line)
+    for key, column in rule.custom_details:
+        if column not in columns:
+            message = (
+                f"custom detail {key} names column '{column}', "
+                f"which the query does not produce ({produced})"
+            )
+            emit(ERROR, "missing-column", message, doc.line("customDetails", key))
+
+    override = rule.alert_details_override
+    if override is None:
+        return
+    named: list[tuple[str, str]] = []
+    for key, template in (
+        ("alertDisplayNameFormat", override.display_name_format),
+        ("alertDescriptionFormat", override.description_format),
+    ):
+        named.extend((key, name) for name in _PLACEHOLDER.findall(template or ""))
+    for key, named_column in (
+        ("alertTacticsColumnName", override.tactics_column),
+        ("alertSeverityColumnName", override.severity_column),
+        ("alertTechniquesColumnName", override.techniques_column),
+    ):
+        if named_column:
+            named.append((key, named_column))
+    named.extend(("alertDynamicProperties", column) for _, column in override.dynamic_properties)
+    for key, column in named:
+        if column not in columns:
+            message = (
+                f"alertDetailsOverride {key} names column '{column}', "
+                f"which the query does not produce"
+            )
+            emit(ERROR, "missing-column", message, doc.line("alertDetailsOverride", key))
