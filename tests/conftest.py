@@ -21,3 +21,38 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("the shared corpus is not present beside the project")
     return CORPUS
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        default="duckdb",
+        choices=("duckdb", "spark"),
+        help="run every Engine on this backend (the KQL semantics suites are backend-neutral)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    import kqlhunt.engine
+
+    backend = config.getoption("--backend")
+    if backend == "spark":
+        pytest.importorskip("pyspark", reason="the Spark backend needs pyspark")
+    kqlhunt.engine.DEFAULT_BACKEND = backend
+    config.addinivalue_line("markers", "notimpl(backends, reason): a known gap on those backends")
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backend the suite runs on."""
+    return str(request.config.getoption("--backend"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`@pytest.mark.notimpl(["spark"], reason=...)` marks a known gap as a strict xfail."""
+    backend = config.getoption("--backend")
+    for item in items:
+        for mark in item.iter_markers("notimpl"):
+            backends, reason = mark.args[0], mark.kwargs.get("reason", "")
+            if backend in backends:
+                item.add_marker(pytest.mark.xfail(reason=f"{backend}: {reason}", strict=True))

@@ -17,13 +17,16 @@ from kqlhunt.compiler import CompiledQuery, compile_query
 from kqlhunt.result import QueryResult
 from kqlhunt.types import KqlType
 
+# The backend an Engine uses when none is named.
+DEFAULT_BACKEND = "duckdb"
+
 
 class Engine:
     """Holds named tables in a backend and runs KQL over them.
 
     Args:
         tables: the tables queries can read.
-        backend: the backend name ("duckdb").
+        backend: the backend name ("duckdb" or "spark"); `DEFAULT_BACKEND` when None.
         now: the instant `now()` and `ago()` see in every query; the wall clock when None.
     """
 
@@ -31,10 +34,10 @@ class Engine:
         self,
         tables: Iterable[TableData] = (),
         *,
-        backend: str = "duckdb",
+        backend: str | None = None,
         now: datetime | None = None,
     ) -> None:
-        self.backend = create_backend(backend)
+        self.backend = create_backend(backend or DEFAULT_BACKEND)
         self.now = now
         self.schemas: dict[str, dict[str, KqlType]] = {}
         self.add_tables(tables)

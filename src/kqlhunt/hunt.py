@@ -60,7 +60,7 @@ def hunt(
     tables: Iterable[TableData],
     *,
     now: datetime | None = None,
-    engine: str = "duckdb",
+    engine: str | None = None,
 ) -> list[RuleOutcome]:
     """Run each rule once over all the data.
 

@@ -36,7 +36,13 @@ def _duckdb() -> Backend:
     return DuckDBBackend()
 
 
-_FACTORIES: dict[str, Callable[[], Backend]] = {"duckdb": _duckdb}
+def _spark() -> Backend:
+    from kqlhunt.backends.spark import SparkBackend
+
+    return SparkBackend()
+
+
+_FACTORIES: dict[str, Callable[[], Backend]] = {"duckdb": _duckdb, "spark": _spark}
 
 
 def available_backends() -> list[str]:

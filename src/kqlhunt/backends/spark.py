@@ -1,0 +1,204 @@
+"""Apache Spark: the same compiled queries, for data too large for one machine.
+
+The compiler's SQL tree is backend-neutral; this module only renders it for Spark SQL. A few
+generic functions the compiler names have a different spelling or meaning in Spark, and are
+rewritten here (`REWRITES`). Dynamic values travel as JSON text, as Spark has no JSON type.
+
+The master URL comes from the `master` argument or `KQLHUNT_SPARK_MASTER` (default
+`local[*]`); any `spark.*` setting can be passed in `config`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pyarrow as pa
+from sqlglot import exp
+
+from kqlhunt.backends.base import to_result
+from kqlhunt.catalog import TableData
+from kqlhunt.compiler import CompiledQuery
+from kqlhunt.errors import BackendError
+from kqlhunt.result import QueryResult
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONFIG = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.ui.enabled": "false",
+    "spark.sql.shuffle.partitions": "4",
+    "spark.sql.ansi.enabled": "false",  # Kusto's conversions yield null, not an error
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.variable.substitute": "false",  # ${x} in a rule's string is text, not a variable
+}
+
+
+def _anonymous(name: str, node: exp.Anonymous) -> exp.Expr:
+    return exp.Anonymous(this=name, expressions=node.expressions)
+
+
+def _trunc(node: exp.Anonymous) -> exp.Expr:
+    """Numeric truncation toward zero (Spark's TRUNC truncates dates)."""
+    value = node.expressions[0]
+    negative = exp.LT(this=exp.paren(value.copy()), expression=exp.Literal.number(0))
+    return exp.Case(ifs=[exp.If(this=negative, true=exp.Ceil(this=value.copy()))]).else_(
+        exp.Floor(this=value.copy())
+    )
+
+
+REWRITES: dict[str, Callable[[exp.Anonymous], exp.Expr]] = {
+    "TRUNC": _trunc,
+    "JSON_EXTRACT_STRING": lambda n: _anonymous("GET_JSON_OBJECT", n),
+    "LIST_SLICE": lambda n: _anonymous("SLICE", n),
+}
+
+# strftime directives the compiler uses, in Java's DateTimeFormatter spelling.
+_JAVA_FORMATS = {"%Y": "yyyy", "%m": "MM", "%d": "dd", "%H": "HH", "%M": "mm", "%S": "ss"}
+
+
+def _java_format(strftime: str) -> str:
+    out: list[str] = []
+    literal: list[str] = []
+    i = 0
+    while i < len(strftime):
+        directive = strftime[i : i + 2]
+        if directive in _JAVA_FORMATS:
+            if literal:
+                out.append("'" + "".join(literal).replace("'", "''") + "'")
+                literal = []
+            out.append(_JAVA_FORMATS[directive])
+            i += 2
+        elif strftime[i] in "-:. /":
+            out.append(strftime[i])
+            i += 1
+        else:
+            literal.append(strftime[i])
+            i += 1
+    if literal:
+        out.append("'" + "".join(literal) + "'")
+    return "".join(out)
+
+
+def _java_replacement(rewrite: str) -> str:
+    """RE2 rewrites name groups as a backslash and a digit; Java as a dollar and a digit, and a
+    literal dollar must be escaped. A doubled backslash is a literal backslash in both."""
+    out: list[str] = []
+    i = 0
+    while i < len(rewrite):
+        pair = rewrite[i : i + 2]
+        if len(pair) == 2 and pair[0] == "\\" and (pair[1].isdigit() or pair[1] == "\\"):
+            out.append("$" + pair[1] if pair[1].isdigit() else pair)
+            i += 2
+            continue
+        out.append("\\$" if rewrite[i] == "$" else rewrite[i])
+        i += 1
+    return "".join(out)
+
+
+def _rewrite(node: exp.Expr) -> exp.Expr:
+    if isinstance(node, exp.RegexpReplace):
+        replacement = node.args.get("replacement")
+        if isinstance(replacement, exp.Literal) and replacement.is_string:
+            node.set("replacement", exp.Literal.string(_java_replacement(replacement.this)))
+        return node
+    if isinstance(node, exp.Anonymous) and str(node.this).upper() in REWRITES:
+        return REWRITES[str(node.this).upper()](node)
+    if isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.JSON):
+        inner: exp.Expr = node.this  # dynamic values are JSON text already
+        return inner
+    if isinstance(node, exp.DataType) and node.is_type(exp.DataType.Type.JSON):
+        return exp.DataType.build("STRING")
+    if isinstance(node, exp.TimeToStr):
+        fmt = node.args["format"]
+        java = _java_format(fmt.this if isinstance(fmt, exp.Literal) else str(fmt))
+        return exp.Anonymous(this="DATE_FORMAT", expressions=[node.this, exp.Literal.string(java)])
+    return node
+
+
+def view_name(table: str) -> str:
+    """Spark view names are plain identifiers: `watchlist:Admins` becomes `watchlist_Admins`."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", table)
+
+
+def spark_sql(query: CompiledQuery) -> str:
+    """The compiled query in Spark SQL."""
+    tree = query.sql.copy()
+    # Children before parents, so a rewritten node's arguments are rewritten too.
+    for node in reversed(list(tree.walk())):
+        if isinstance(node, exp.Table):
+            replacement: exp.Expr = exp.Table(
+                this=exp.to_identifier(view_name(node.name), quoted=True)
+            )
+        else:
+            replacement = _rewrite(node)
+        if replacement is not node:
+            node.replace(replacement)
+    return tree.sql(dialect="spark")
+
+
+def _naive_utc(table: pa.Table) -> pa.Table:
+    fields = [
+        pa.field(f.name, pa.timestamp("us")) if pa.types.is_timestamp(f.type) else f
+        for f in table.schema
+    ]
+    return table.cast(pa.schema(fields))
+
+
+class SparkBackend:
+    name = "spark"
+    dialect = "spark"
+
+    def __init__(self, master: str | None = None, config: dict[str, str] | None = None) -> None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError as error:
+            raise BackendError(
+                "the Spark engine needs PySpark: pip install 'kqlhunt[spark]' (and Java 17)"
+            ) from error
+        builder = SparkSession.builder.master(
+            master or os.environ.get("KQLHUNT_SPARK_MASTER", "local[*]")
+        ).appName("kqlhunt")
+        for key, value in {**DEFAULT_CONFIG, **(config or {})}.items():
+            builder = builder.config(key, value)
+        self.session: Any = builder.getOrCreate()
+        self.session.sparkContext.setLogLevel("OFF")
+        # Failed queries come back as BackendError; Spark's own report of them is noise.
+        logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
+
+    def load(self, tables: Iterable[TableData]) -> None:
+        for table in tables:
+            data = _naive_utc(table.data)
+            if data.num_rows == 0:
+                frame = self.session.createDataFrame([], schema=_spark_schema(table))
+            else:
+                frame = self.session.createDataFrame(data)
+            frame.createOrReplaceTempView(view_name(table.name))
+
+    def run(self, query: CompiledQuery) -> QueryResult:
+        sql = spark_sql(query)
+        log.debug("Spark SQL: %s", sql)
+        try:
+            arrow = self.session.sql(sql).toArrow()
+        except Exception as error:  # py4j and Spark analysis errors have no common base
+            raise BackendError(f"Spark failed to run the compiled query: {error}") from error
+        rows = list(
+            zip(*(arrow.column(i).to_pylist() for i in range(arrow.num_columns)), strict=True)
+        )
+        return to_result(query, rows)
+
+    def close(self) -> None:
+        """Sessions are shared per process and stay up for later engines."""
+
+
+def _spark_schema(table: TableData) -> str:
+    from kqlhunt.compiler.sqltypes import SQL_TYPES
+
+    parts = []
+    for column, kql_type in table.columns.items():
+        sql_type = SQL_TYPES[kql_type].replace("VARCHAR", "STRING").replace("JSON", "STRING")
+        parts.append(f"`{column.replace('`', '``')}` {sql_type}")
+    return ", ".join(parts)
