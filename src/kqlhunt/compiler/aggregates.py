@@ -36,7 +36,10 @@ class ArgExtreme:
     columns: list[tuple[str, Typed]] | None
 
 
-AggregateRule = Callable[["ExpressionCompiler", ast.Call, str], AggregateColumn]
+# A rule gives one output column, or several (`percentiles(x, 50, 95)`).
+AggregateRule = Callable[
+    ["ExpressionCompiler", ast.Call, str], "AggregateColumn | list[AggregateColumn]"
+]
 AGGREGATES: dict[str, AggregateRule] = {}
 
 
@@ -83,8 +86,12 @@ def _filtered(sql: exp.Expr, predicate: exp.Expr) -> exp.Expr:
 @aggregate("count")
 def _count(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
     if node.args and not isinstance(node.args[0], ast.Star):
+        # count(X) counts rows, nulls in X included (the documented example counts 2 of 2 rows
+        # one of which is null); a bool X counts the rows where it is true.
         (value,) = _args(c, node, 1, 1)
-        counted = exp.Count(this=value.sql)
+        counted: exp.Expr = exp.Count(this=exp.Star())
+        if value.type is KqlType.BOOL:
+            counted = _filtered(counted, value.sql)
         return AggregateColumn(
             f"count_{_column_suffix(node.args[0])}", Typed(counted, KqlType.LONG)
         )
@@ -98,21 +105,35 @@ def _countif(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColum
     return AggregateColumn("countif_", Typed(sql, KqlType.LONG))
 
 
-@aggregate("dcount")
+def _accuracy(c: ExpressionCompiler, node: ast.Call, index: int) -> None:
+    """dcount's accuracy level (0 to 4) only trades speed for precision in Kusto's estimate;
+    kqlhunt counts exactly, which every level agrees with on small sets."""
+    if len(node.args) <= index:
+        return
+    level = c.compile(node.args[index])
+    if not (level.is_constant and isinstance(level.constant, int) and 0 <= level.constant <= 4):
+        raise c.context.error(
+            f"the accuracy of '{node.name}()' must be a constant from 0 to 4",
+            node.args[index].offset,
+        )
+
+
+@aggregate("dcount", "count_distinct")
 def _dcount(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
-    # Kusto estimates; an exact distinct count agrees with its estimate on small sets.
-    value = _args(c, node, 1, 2)[0]
+    value = _args(c, node, 1, 2 if name == "dcount" else 1)[0]
+    _accuracy(c, node, 1)
     sql = exp.Count(this=exp.Distinct(expressions=[value.sql]))
-    return AggregateColumn(f"dcount_{_column_suffix(node.args[0])}", Typed(sql, KqlType.LONG))
+    return AggregateColumn(f"{name}_{_column_suffix(node.args[0])}", Typed(sql, KqlType.LONG))
 
 
-@aggregate("dcountif")
+@aggregate("dcountif", "count_distinctif")
 def _dcountif(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
-    value, predicate = _args(c, node, 2, 3)[:2]
+    value, predicate = _args(c, node, 2, 3 if name == "dcountif" else 2)[:2]
+    _accuracy(c, node, 2)
     sql = _filtered(
         exp.Count(this=exp.Distinct(expressions=[value.sql])), _predicate(c, node, predicate, 1)
     )
-    return AggregateColumn(f"dcountif_{_column_suffix(node.args[0])}", Typed(sql, KqlType.LONG))
+    return AggregateColumn(f"{name}_{_column_suffix(node.args[0])}", Typed(sql, KqlType.LONG))
 
 
 def _sum_type(value: Typed) -> KqlType:
@@ -144,12 +165,78 @@ def _sumif(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
     )
 
 
-@aggregate("avg")
+_NAN = exp.Cast(this=exp.Literal.string("NaN"), to=exp.DataType.build("DOUBLE"))
+
+
+@aggregate("avg", "avgif")
 def _avg(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
-    (value,) = _args(c, node, 1, 1)
+    """The mean of the non-null values; NaN when there are none (as the documented empty-input
+    example shows), not null."""
+    args = _args(c, node, 2, 2) if name == "avgif" else _args(c, node, 1, 1)
+    value = args[0]
     _numeric(c, node, value)
-    sql = exp.Avg(this=cast(value.sql, KqlType.REAL))
-    return AggregateColumn(f"avg_{_column_suffix(node.args[0])}", Typed(sql, KqlType.REAL))
+    sql: exp.Expr = exp.Avg(this=cast(value.sql, KqlType.REAL))
+    if name == "avgif":
+        sql = _filtered(sql, _predicate(c, node, args[1], 1))
+    sql = exp.Coalesce(this=sql, expressions=[_NAN.copy()])
+    return AggregateColumn(f"{name}_{_column_suffix(node.args[0])}", Typed(sql, KqlType.REAL))
+
+
+_SPREAD = {
+    "stdev": exp.StddevSamp,
+    "stdevif": exp.StddevSamp,
+    "stdevp": exp.StddevPop,
+    "variance": exp.Variance,
+    "varianceif": exp.Variance,
+    "variancep": exp.VariancePop,
+}
+
+
+@aggregate(*_SPREAD)
+def _spread(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
+    """Sample (stdev, variance) or population (stdevp, variancep) spread of the non-null
+    values; 0 when there are fewer than two (Kusto's empty-input value)."""
+    conditional = name.endswith("if")
+    args = _args(c, node, 2, 2) if conditional else _args(c, node, 1, 1)
+    _numeric(c, node, args[0])
+    sql: exp.Expr = _SPREAD[name](this=cast(args[0].sql, KqlType.REAL))
+    if conditional:
+        sql = _filtered(sql, _predicate(c, node, args[1], 1))
+    sql = exp.Coalesce(this=sql, expressions=[exp.Literal.number(0)])
+    prefix = name.removesuffix("if")
+    return AggregateColumn(f"{prefix}_{_column_suffix(node.args[0])}", Typed(sql, KqlType.REAL))
+
+
+def _percent_name(value: float) -> str:
+    """50 -> "50", 99.9 -> "99_9", as Kusto names percentile columns."""
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return text.replace(".", "_").replace("-", "_")
+
+
+@aggregate("percentile", "percentiles")
+def _percentiles(
+    c: ExpressionCompiler, node: ast.Call, name: str
+) -> AggregateColumn | list[AggregateColumn]:
+    """Nearest-rank percentiles: each result is one of the values (Kusto's estimate is exact
+    on small sets). One column per percentage, named percentile_X_P."""
+    args = _args(c, node, 2, 2) if name == "percentile" else _args(c, node, 2, 64)
+    value = args[0]
+    _numeric(c, node, value)
+    if value.type is KqlType.BOOL:
+        raise c.context.error(f"'{name}()' needs a number, not bool", node.args[0].offset)
+    columns = []
+    for index, percent in enumerate(args[1:], start=1):
+        if not (percent.is_constant and isinstance(percent.constant, int | float)):
+            raise c.context.unsupported(
+                f"'{name}()' with a percentage that is not a constant", node.args[index].offset
+            )
+        fraction = float(percent.constant) / 100
+        if not 0 <= fraction <= 1:
+            raise c.context.error("a percentage lies from 0 to 100", node.args[index].offset)
+        sql = exp.Quantile(this=value.sql.copy(), quantile=exp.Literal.number(fraction))
+        suffix = f"{_column_suffix(node.args[0])}_{_percent_name(percent.constant)}"
+        columns.append(AggregateColumn(f"percentile_{suffix}", Typed(sql, value.type)))
+    return columns[0] if name == "percentile" else columns
 
 
 def _numeric(c: ExpressionCompiler, node: ast.Call, value: Typed) -> None:
@@ -193,7 +280,7 @@ aggregate("maxif")(_extreme_if(True))
 aggregate("minif")(_extreme_if(False))
 
 
-def _collect(distinct: bool, conditional: bool) -> AggregateRule:
+def _collect(distinct: bool, conditional: bool, nulls: bool = False) -> AggregateRule:
     def compile_collect(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
         args = _args(c, node, 2 if conditional else 1, 3 if conditional else 2)
         value = args[0]
@@ -207,6 +294,8 @@ def _collect(distinct: bool, conditional: bool) -> AggregateRule:
         if limit is None and name in ("makeset", "makelist"):
             limit = Typed(exp.Literal.number(128), KqlType.LONG, 128, True)  # the old default cap
         present: exp.Expr = exp.Not(this=exp.Is(this=value.sql, expression=exp.Null()))
+        if nulls:
+            present = exp.true()
         if conditional:
             present = exp.and_(present, exp.paren(_predicate(c, node, args[1], 1)))
         gathered: exp.Expr = exp.ArrayAgg(
@@ -230,14 +319,19 @@ aggregate("make_set", "makeset")(_collect(True, False))
 aggregate("make_set_if")(_collect(True, True))
 aggregate("make_list", "makelist")(_collect(False, False))
 aggregate("make_list_if")(_collect(False, True))
+aggregate("make_list_with_nulls")(_collect(False, False, nulls=True))
 
 
-@aggregate("take_any", "any")
+@aggregate("take_any", "any", "take_anyif", "anyif")
 def _take_any(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColumn:
-    if len(node.args) != 1 or isinstance(node.args[0], ast.Star):
+    conditional = name.endswith("if")
+    if (len(node.args) != 1 and not conditional) or isinstance(node.args[0], ast.Star):
         raise c.context.unsupported(f"'{node.name}()' of several columns or '*'", node.offset)
-    (value,) = _args(c, node, 1, 1)
-    sql = exp.AnyValue(this=value.sql)
+    args = _args(c, node, 2, 2) if conditional else _args(c, node, 1, 1)
+    value = args[0]
+    sql: exp.Expr = exp.AnyValue(this=value.sql)
+    if conditional:
+        sql = _filtered(sql, _predicate(c, node, args[1], 1))
     suffix = _column_suffix(node.args[0])
     default = suffix if suffix else "any_"
     return AggregateColumn(default, Typed(sql, value.type))
@@ -251,7 +345,8 @@ def arg_extreme(c: ExpressionCompiler, node: ast.Call) -> ArgExtreme:
             node.offset,
         )
     by = c.compile(node.args[0])
-    by_name = _column_suffix(node.args[0]) or ("max_" if node.name == "arg_max" else "min_")
+    maximize = node.name in ("arg_max", "argmax")
+    by_name = _column_suffix(node.args[0]) or ("max_" if maximize else "min_")
     columns: list[tuple[str, Typed]] | None = []
     for arg in node.args[1:]:
         if isinstance(arg, ast.Star):
@@ -262,4 +357,4 @@ def arg_extreme(c: ExpressionCompiler, node: ast.Call) -> ArgExtreme:
             raise c.context.unsupported(f"computed columns in '{node.name}()'", arg.offset)
         assert columns is not None
         columns.append((suffix, c.compile(arg)))
-    return ArgExtreme(node.name == "arg_max", by, by_name, columns)
+    return ArgExtreme(maximize, by, by_name, columns)

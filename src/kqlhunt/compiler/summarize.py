@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from kqlhunt.compiler.tabular import TabularCompiler
 
 _NAME_KEEPING_FUNCTIONS = frozenset({"bin", "floor", "bin_at"})
+_ARG_EXTREMES = frozenset({"arg_max", "arg_min", "argmax", "argmin"})
 
 
 def _key_name(expr: ast.Expr, position: int) -> str:
@@ -66,24 +67,28 @@ def summarize(tc: TabularCompiler, relation: Relation, node: ast.Summarize) -> R
     for item in node.aggregates:
         call = item.expr
         if not isinstance(call, ast.Call) or (
-            call.name not in AGGREGATES and call.name not in ("arg_max", "arg_min")
+            call.name not in AGGREGATES and call.name not in _ARG_EXTREMES
         ):
             if isinstance(call, ast.Call):
                 raise context.unsupported(f"the aggregation '{call.name}()'", call.offset)
             raise context.unsupported(
                 "expressions around aggregations in summarize", item.expr.offset
             )
-        if call.name in ("arg_max", "arg_min"):
+        if call.name in _ARG_EXTREMES:
             extreme = arg_extreme(compiler, call)
             _add_arg_extreme(tc, relation, extreme, item, keys, inner, outer, columns)
             continue
-        column = AGGREGATES[call.name](compiler, call, call.name)
-        name = item.name or _unique(column.default_name, columns)
-        if name in columns:
-            raise context.error(f"summarize: the column '{name}' appears twice", item.offset)
-        inner.append(aliased(column.value.sql, name))
-        outer.append(exp.column(name, quoted=True))
-        columns[name] = column.value.type
+        result = AGGREGATES[call.name](compiler, call, call.name)
+        several = result if isinstance(result, list) else [result]
+        if item.name and len(several) > 1:
+            raise context.unsupported(f"one name for the columns of '{call.name}()'", item.offset)
+        for column in several:
+            name = item.name or _unique(column.default_name, columns)
+            if name in columns:
+                raise context.error(f"summarize: the column '{name}' appears twice", item.offset)
+            inner.append(aliased(column.value.sql, name))
+            outer.append(exp.column(name, quoted=True))
+            columns[name] = column.value.type
 
     source = relation.select.subquery(context.fresh_alias(), copy=False)
     grouped = exp.select(*inner).from_(source, copy=False)
