@@ -88,10 +88,10 @@ def test_a_broken_rule_file_is_reported_and_the_others_run(tmp_path: Path) -> No
 
 
 def test_unsupported_kql_in_a_rule_is_named(tmp_path: Path) -> None:
-    rule = tmp_path / "join.yaml"
+    rule = tmp_path / "fork.yaml"
     rule.write_text(
-        "id: 5e1c3a4b-0000-4000-8000-000000000003\nname: Joins\nquery: |\n"
-        "  imProcessCreate\n  | join kind=inner (imProcessCreate) on Dvc\n",
+        "id: 5e1c3a4b-0000-4000-8000-000000000003\nname: Forks\nquery: |\n"
+        "  imProcessCreate\n  | fork (take 1) (take 2)\n",
         encoding="utf-8",
     )
 
@@ -99,7 +99,7 @@ def test_unsupported_kql_in_a_rule_is_named(tmp_path: Path) -> None:
 
     assert code == EXIT_USAGE  # the only rule could not run
     assert "uses unsupported KQL" in err
-    assert "the 'join' operator is not supported" in err
+    assert "the 'fork' operator is not supported" in err
 
 
 def test_query_prints_a_result_table() -> None:

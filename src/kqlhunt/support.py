@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kqlhunt.compiler.aggregates import AGGREGATES
 from kqlhunt.compiler.functions import AGGREGATE_NAMES, FUNCTIONS
+from kqlhunt.compiler.functions_user import SPECIAL_FUNCTIONS
 from kqlhunt.kql.parser import (
     COMPARISONS,
     KNOWN_UNSUPPORTED_OPERATORS,
@@ -20,7 +21,14 @@ from kqlhunt.kql.parser import (
 UNSUPPORTED_SCALAR_OPERATORS = {"like": "not KQL; use `contains` or `matches regex`"}
 
 # Tabular sources read before the first `|`.
-SOURCES = ("table name", "let name", "datatable", "print")
+SOURCES = ("table name", "let name", "datatable", "print", "union", "range", "materialize()")
+
+# Statements and names a query defines.
+STATEMENTS = (
+    "let name = scalar or tabular expression",
+    "let f = (a: type, b: type = default) { ... } (scalar and tabular functions)",
+    "let v = view () { ... } (found by union wildcards)",
+)
 
 
 def _row(name: str, status: str) -> str:
@@ -44,6 +52,8 @@ def support_markdown() -> str:
     lines += [_row(s, "supported (source)") for s in SOURCES]
     lines += [_row(op, "supported") for op in sorted(Parser.OPERATORS)]
     lines += [_row(op, "not yet: explicit error") for op in sorted(KNOWN_UNSUPPORTED_OPERATORS)]
+    lines += ["", "## Statements", "", "| statement | status |", "|---|---|"]
+    lines += [_row(s, "supported") for s in STATEMENTS]
     lines += ["", "## Scalar operators", "", "| operator | status |", "|---|---|"]
     words = ("and", "or", "between", "!between", "matches regex", "+ - * / %")
     scalar = [*sorted(COMPARISONS | LIST_OPERATORS | STRING_OPERATORS), *words]
@@ -51,7 +61,7 @@ def support_markdown() -> str:
         status = UNSUPPORTED_SCALAR_OPERATORS.get(op.lstrip("!").replace("not", "", 1))
         lines.append(_row(op, f"not supported: {status}" if status else "supported"))
     lines += ["", "## Scalar functions", "", "| function | status |", "|---|---|"]
-    lines += [_row(f"{name}()", "supported") for name in sorted(FUNCTIONS)]
+    lines += [_row(f"{n}()", "supported") for n in sorted({*FUNCTIONS, *SPECIAL_FUNCTIONS})]
     lines += ["", "## Aggregations (summarize)", "", "| function | status |", "|---|---|"]
     supported = set(AGGREGATES) | {"arg_max", "arg_min"}
     for name in sorted(AGGREGATE_NAMES | supported):

@@ -22,11 +22,6 @@ KNOWN_GAPS: dict[str, str] = {
         "indexof(..., 1, 2) = -1 under any one reading of 'length'; kqlhunt requires the whole "
         "match inside the examined window and so returns -1 for the first"
     ),
-    "sum-count-expr-with-null": (
-        "the summarize page's example counts a null value in count(w), while the null-values "
-        "page lists count() among the aggregations that ignore nulls; kqlhunt's count(expr) "
-        "counts the non-null values"
-    ),
     "fn-datetime-diff": (
         "datetimes hold microseconds, so the 7 ticks (700 ns) of the nanosecond example are "
         "lost and the difference is 0; every other part of the case agrees"

@@ -9,11 +9,10 @@ from datetime import datetime, timezone
 
 from sqlglot import exp
 
-from kqlhunt.compiler.expressions import ExpressionCompiler
+from kqlhunt.compiler.functions_user import bind_let
 from kqlhunt.compiler.relation import ROW_ORDER
-from kqlhunt.compiler.scope import QueryContext, Scope
+from kqlhunt.compiler.scope import QueryContext
 from kqlhunt.compiler.tabular import TabularCompiler
-from kqlhunt.kql import ast
 from kqlhunt.kql.parser import parse_query
 from kqlhunt.types import KqlType
 
@@ -56,7 +55,7 @@ def compile_query(
         tables={name: dict(cols) for name, cols in tables.items()},
     )
     for let in query.lets:
-        _bind_let(context, let)
+        bind_let(context, let)
     relation = TabularCompiler(context).compile(query.body)
 
     visible = [exp.column(name, quoted=True) for name in relation.columns]
@@ -67,23 +66,6 @@ def compile_query(
         select = select.order_by(exp.column(ROW_ORDER, quoted=True), copy=False)
     read = frozenset(t.name for t in relation.select.find_all(exp.Table))
     return CompiledQuery(select, relation.columns, read)
-
-
-def _bind_let(context: QueryContext, let: ast.Let) -> None:
-    value = let.value
-    if isinstance(value, ast.Name) and (
-        value.name in context.tables or value.name in context.tabular_lets
-    ):
-        value = ast.TableRef(value.name, offset=value.offset)
-    if isinstance(value, ast.Call) and value.name in context.tables:
-        value = ast.TableRef(value.name, value.args, value.named_args, offset=value.offset)
-    if isinstance(value, ast.Tabular):
-        context.tabular_lets[let.name] = value
-        context.scalar_lets.pop(let.name, None)
-        return
-    compiled = ExpressionCompiler(Scope(context, {}, row_context=False)).compile(value)
-    context.scalar_lets[let.name] = compiled
-    context.tabular_lets.pop(let.name, None)
 
 
 __all__ = ["CompiledQuery", "compile_query"]

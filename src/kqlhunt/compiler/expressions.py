@@ -135,7 +135,10 @@ class ExpressionCompiler:
 
     def visit_Call(self, node: ast.Call) -> Typed:
         from kqlhunt.compiler.functions import compile_call
+        from kqlhunt.compiler.functions_user import user_call
 
+        if (user := user_call(self, node)) is not None:  # let functions, toscalar, prev, ...
+            return user
         return compile_call(self, node)
 
     # -- operators -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from kqlhunt.compiler.relation import Relation
 from kqlhunt.compiler.sqltypes import Typed
 from kqlhunt.errors import KqlSemanticError, SourcePosition, UnsupportedKqlError
 from kqlhunt.kql.tokens import position_of
@@ -25,6 +26,9 @@ class QueryContext:
     tables: dict[str, dict[str, KqlType]] = field(default_factory=dict)
     scalar_lets: dict[str, Typed] = field(default_factory=dict)
     tabular_lets: dict[str, ast.Tabular] = field(default_factory=dict)
+    functions: dict[str, ast.Function] = field(default_factory=dict)  # let f = (...) {...}
+    relations: dict[str, Relation] = field(default_factory=dict)  # `as` names, table arguments
+    calls: list[str] = field(default_factory=list)  # user functions being expanded
     names_made: int = 0
 
     def position(self, offset: int) -> SourcePosition:
@@ -49,3 +53,4 @@ class Scope:
     columns: dict[str, KqlType]
     row_context: bool = True  # false for `let` constants and print: no columns to read
     bindings: dict[str, Typed] = field(default_factory=dict)  # names defined earlier in an extend
+    serialized: bool = False  # the input has a row order: row_number(), prev(), next() work

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from sqlglot import exp
 
 from kqlhunt.compiler.expressions import ExpressionCompiler
+from kqlhunt.compiler.functions_user import table_reference
+from kqlhunt.compiler.join import push_join_filters
 from kqlhunt.compiler.relation import ROW_ORDER, Relation, aliased
 from kqlhunt.compiler.scope import QueryContext, Scope
 from kqlhunt.compiler.sqltypes import Typed, cast
@@ -40,7 +42,14 @@ class TabularCompiler:
     def scalar(
         self, relation: Relation, bindings: dict[str, Typed] | None = None
     ) -> ExpressionCompiler:
-        return ExpressionCompiler(Scope(self.context, relation.columns, bindings=bindings or {}))
+        return ExpressionCompiler(
+            Scope(
+                self.context,
+                relation.columns,
+                bindings=bindings or {},
+                serialized=relation.ordered,
+            )
+        )
 
     def wrap(
         self,
@@ -71,6 +80,8 @@ class TabularCompiler:
     # -- sources -------------------------------------------------------------------------------
 
     def visit_TableRef(self, node: ast.TableRef) -> Relation:
+        if (named := table_reference(self, node)) is not None:
+            return named
         if node.name in self.context.tabular_lets and not node.args:
             return self.compile(self.context.tabular_lets[node.name])
         if node.name == "_GetWatchlist":
@@ -175,7 +186,7 @@ class TabularCompiler:
 
     def visit_Pipeline(self, node: ast.Pipeline) -> Relation:
         relation = self.compile(node.source)
-        for operator in node.operators:
+        for operator in push_join_filters(node.operators):
             method = getattr(self, "visit_" + type(operator).__name__)
             relation = method(relation, operator)
         return relation
@@ -189,6 +200,10 @@ class TabularCompiler:
                 f"the 'where' predicate must be bool, not {predicate.type.value}",
                 node.predicate.offset,
             )
+        if predicate.sql.find(exp.Window) is not None:  # prev(), next(), row_number()
+            from kqlhunt.compiler.window import filter_on_window
+
+            return filter_on_window(self, relation, predicate.sql)
         return self.wrap(relation, [exp.Star()], dict(relation.columns), where=predicate.sql)
 
     def visit_Extend(self, relation: Relation, node: ast.Extend) -> Relation:
@@ -362,6 +377,48 @@ class TabularCompiler:
         distinct = self.wrap(relation, projections, columns, keep_order=False)
         distinct.select = distinct.select.distinct(copy=False)
         return distinct
+
+    # -- combining tables, naming results, row order ----------------------------------------
+
+    def visit_Join(self, relation: Relation, node: ast.Join) -> Relation:
+        from kqlhunt.compiler.join import join
+
+        return join(self, relation, node)
+
+    def visit_Lookup(self, relation: Relation, node: ast.Lookup) -> Relation:
+        from kqlhunt.compiler.join import lookup
+
+        return lookup(self, relation, node)
+
+    def visit_Union(self, node: ast.Union) -> Relation:
+        from kqlhunt.compiler.union import union
+
+        return union(self, node)
+
+    def visit_UnionWith(self, relation: Relation, node: ast.UnionWith) -> Relation:
+        from kqlhunt.compiler.union import union
+
+        return union(self, node.union, piped=relation)
+
+    def visit_Range(self, node: ast.Range) -> Relation:
+        from kqlhunt.compiler.window import range_source
+
+        return range_source(self, node)
+
+    def visit_Serialize(self, relation: Relation, node: ast.Serialize) -> Relation:
+        from kqlhunt.compiler.window import serialize
+
+        return serialize(self, relation, node)
+
+    def visit_As(self, relation: Relation, node: ast.As) -> Relation:
+        from kqlhunt.compiler.functions_user import as_operator
+
+        return as_operator(self, relation, node)
+
+    def visit_Invoke(self, relation: Relation, node: ast.Invoke) -> Relation:
+        from kqlhunt.compiler.functions_user import invoke
+
+        return invoke(self, relation, node)
 
     # -- summarize -----------------------------------------------------------------------------
 

@@ -235,7 +235,7 @@ class Summarize(Operator):
 @dataclass(frozen=True, slots=True)
 class Let:
     name: str
-    value: Expr | Tabular
+    value: Expr | Tabular | Function
     offset: int = field(default=0, kw_only=True, compare=False)
 
 
@@ -243,3 +243,99 @@ class Let:
 class Query:
     lets: tuple[Let, ...]
     body: Tabular
+
+
+# ---------------------------------------------------------------------------------------------
+# Combining tables, user-defined functions, row order
+
+
+@dataclass(frozen=True, slots=True)
+class JoinKey:
+    """`on Key` (the same name on both sides) or `on $left.a == $right.b`."""
+
+    left: str
+    right: str
+    offset: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Join(Operator):
+    kind: str  # canonical: innerunique, inner, leftouter, rightouter, fullouter, leftsemi, ...
+    right: Tabular
+    keys: tuple[JoinKey, ...]
+    left_filters: tuple[Expr, ...] = ()  # `where` predicates after the join, on left columns
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup(Operator):
+    kind: str  # leftouter or inner
+    right: Tabular
+    keys: tuple[JoinKey, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TablePattern(Tabular):
+    """A wildcard over table names in `union`: `Sec*`."""
+
+    pattern: str
+
+
+@dataclass(frozen=True, slots=True)
+class Union(Tabular):
+    legs: tuple[Tabular, ...]
+    kind: str = "outer"  # outer or inner
+    source_column: str | None = None  # withsource=Name
+    fuzzy: bool = False  # isfuzzy=true: legs that do not resolve are dropped
+
+
+@dataclass(frozen=True, slots=True)
+class UnionWith(Operator):
+    """`T | union U, V`: the piped input is the first leg."""
+
+    union: Union
+
+
+@dataclass(frozen=True, slots=True)
+class Range(Tabular):
+    column: str
+    start: Expr
+    stop: Expr
+    step: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Serialize(Operator):
+    items: tuple[Assignment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class As(Operator):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Invoke(Operator):
+    function: str
+    args: tuple[Expr, ...]
+    named_args: tuple[tuple[str, Expr], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A function parameter: a scalar `name: type [= default]` or a table `T: (*)`."""
+
+    name: str
+    type: KqlType | None  # None for a tabular parameter
+    default: Expr | None = None
+    offset: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """`(params) { lets; body }` bound by `let`; `view () {...}` when `view` is set."""
+
+    parameters: tuple[Parameter, ...]
+    lets: tuple[Let, ...]
+    body: Expr | Tabular
+    view: bool = False
+    offset: int = field(default=0, kw_only=True, compare=False)

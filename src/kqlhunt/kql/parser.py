@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from kqlhunt.errors import KqlSyntaxError, UnsupportedKqlError
-from kqlhunt.kql import ast
+from kqlhunt.kql import ast, table_operators
 from kqlhunt.kql.literals import parse_datetime, parse_timespan
 from kqlhunt.kql.tokens import Token, TokenType, position_of, tokenize
 from kqlhunt.types import KqlType
@@ -52,9 +52,6 @@ COMPARISONS = frozenset({"==", "!=", "<>", "<", "<=", ">", ">=", "=~", "!~"})
 # Tabular operators of KQL that the parser knows by name but kqlhunt does not run yet.
 KNOWN_UNSUPPORTED_OPERATORS = frozenset(
     {
-        "join",
-        "lookup",
-        "union",
         "mv-expand",
         "mvexpand",
         "mv-apply",
@@ -63,9 +60,6 @@ KNOWN_UNSUPPORTED_OPERATORS = frozenset(
         "parse-kv",
         "make-series",
         "evaluate",
-        "invoke",
-        "as",
-        "serialize",
         "render",
         "sample",
         "sample-distinct",
@@ -201,11 +195,13 @@ class Parser:
         start = self.expect_word("let").offset
         name = self.expect_name("a name after 'let'")
         self.expect_op("=", f"after 'let {name}'")
-        if self.tok.is_op("(") and self._looks_like_function_definition():
-            raise self.unsupported("user-defined functions (let f = (...) {...})", self.tok.offset)
-        if self.tok.is_word("view"):
-            raise self.unsupported("'view' functions", self.tok.offset)
-        value = self.parse_tabular_or_scalar()
+        value: ast.Expr | ast.Tabular | ast.Function
+        if (self.tok.is_op("(") and self._looks_like_function_definition()) or (
+            self.tok.is_word("view") and self.peek().is_op("(")
+        ):
+            value = table_operators.parse_function(self)
+        else:
+            value = self.parse_tabular_or_scalar()
         return ast.Let(name, value, offset=start)
 
     def _looks_like_function_definition(self) -> bool:
@@ -265,7 +261,9 @@ class Parser:
             return ast.Print(self.parse_assignments(), offset=token.offset)
         if token.type is not TokenType.IDENTIFIER:
             raise self.error(f"expected a table name, found {self.describe(token)}")
-        if token.text in ("union", "range", "materialize", "externaldata", "search", "find"):
+        if token.text in table_operators.SOURCES and not self.peek().is_op("|", ",", ")", ";"):
+            return table_operators.SOURCES[token.text](self)
+        if token.text in ("externaldata", "search", "find"):
             raise self.unsupported(f"the '{token.text}' operator", token.offset)
         self.advance()
         if self.tok.is_op("("):
@@ -775,6 +773,7 @@ Parser.OPERATORS = {
     "count": Parser._parse_count,
     "distinct": Parser._parse_distinct,
     "summarize": Parser._parse_summarize,
+    **table_operators.OPERATORS,
 }
 
 

@@ -65,6 +65,7 @@ HYPHENATED_WORDS = frozenset(
 _NAME_INTRODUCERS = frozenset(
     {"print", "extend", "project", "by", "summarize", "distinct", "let", "and", "or", "on"}
     | {"where", "filter", "sort", "order", "top", "take", "limit"}
+    | {"range", "from", "to", "step", "union", "join", "lookup", "as", "serialize", "invoke"}
     | HYPHENATED_WORDS
 )
 
