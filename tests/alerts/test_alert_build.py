@@ -172,6 +172,8 @@ def test_jsonl_shape() -> None:
     record = json.loads(text)
     assert list(record) == [
         "time", "rule_id", "rule_name", "severity", "tactics", "techniques", "entities", "row",
+        "name", "description", "rule_version", "start_time", "end_time", "created",
+        "custom_details", "rows", "incident_id",
     ]  # fmt: skip
     assert record["time"] == "2026-11-02T09:14:03.123456Z"
     assert record["severity"] == "High"

@@ -27,10 +27,13 @@ class Entity:
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    """What one result row of one rule raised.
+    """What one result row of one rule raised, or, in a scheduled replay, what one run raised.
 
     `time` is the row's `TimeGenerated`, else its `timestamp`, else None; always UTC.
-    `row` is the whole result row, values as the engine returned them.
+    `row` is the whole result row, values as the engine returned them; a "one alert for all
+    results" alert keeps every row in `rows` and the first in `row`. `display_name` is the name
+    with `alertDetailsOverride` applied; `start_time`/`end_time` span the alert's events;
+    `created` is the instant of the scheduled run that raised it.
     """
 
     rule_id: str
@@ -41,6 +44,20 @@ class Alert:
     time: datetime | None
     entities: tuple[Entity, ...] = ()
     row: dict[str, Any] = field(default_factory=dict)
+    display_name: str | None = None
+    description: str = ""
+    rule_version: str | None = None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    created: datetime | None = None
+    custom_details: dict[str, list[Any]] = field(default_factory=dict)
+    rows: tuple[dict[str, Any], ...] = ()
+    incident_id: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The alert's name: the overridden display name, else the rule's name."""
+        return self.display_name or self.rule_name
 
     def to_json(self) -> dict[str, Any]:
         """The alert as JSON-ready data: times in ISO 8601 UTC with a `Z`, timespans in
@@ -54,7 +71,20 @@ class Alert:
             "techniques": list(self.techniques),
             "entities": [e.to_json() for e in self.entities],
             "row": {str(k): json_value(v) for k, v in self.row.items()},
+            "name": self.name,
+            "description": self.description,
+            "rule_version": self.rule_version,
+            "start_time": _time(self.start_time),
+            "end_time": _time(self.end_time),
+            "created": _time(self.created),
+            "custom_details": {k: json_value(v) for k, v in self.custom_details.items()},
+            "rows": [{str(k): json_value(v) for k, v in r.items()} for r in self.rows],
+            "incident_id": self.incident_id,
         }
+
+
+def _time(value: datetime | None) -> str | None:
+    return format_datetime(value) if value is not None else None
 
 
 def format_datetime(value: datetime) -> str:
