@@ -97,13 +97,14 @@ def test_flattened_ndjson_with_a_broken_line(data_dir: Path) -> None:
 
     assert result.stats.files_read == 1
     assert result.stats.events_read == 4
-    assert result.stats.process_events == 2
+    assert result.stats.process_events == 3  # Sysmon, 4688, and Sysmon for Linux
     [skipped] = result.stats.skipped
     assert skipped.path == str(path)
     assert skipped.position == "line 2"
     assert skipped.reason.startswith("invalid JSON")
 
-    sysmon, security = rows_of(result)
+    sysmon, security, linux = rows_of(result)
+    assert (linux[f.EVENT_PRODUCT], linux[f.DVC_OS]) == ("Sysmon for Linux", "Linux")
     assert sysmon[f.TIME_GENERATED] == datetime(2023, 5, 5, 5, 5, 5, 500000, tzinfo=timezone.utc)
     assert sysmon[f.DVC_HOSTNAME] == "ws03"
     assert (sysmon[f.HASH], sysmon[f.HASH_TYPE]) == ("BBBB", "SHA256")
@@ -208,7 +209,7 @@ def test_content_decides_not_the_extension(data_dir: Path, tmp_path: Path) -> No
     result = read_logs([tmp_path])
 
     assert result.stats.files_read == 2
-    assert result.stats.process_events == 4
+    assert result.stats.process_events == 5  # the flat file also holds a Sysmon for Linux event
 
 
 def test_directory_walk_is_sorted_and_skips_hidden(data_dir: Path, tmp_path: Path) -> None:

@@ -44,6 +44,17 @@ WINDOWS_EVENT = (
     "sysmon_log4shell_cve2021_44228_java_serialized_object_2022-05-13045800.json"
 )
 
+MSTICPY = "microsoft-msticpy"
+SYSLOG_SYSMON = (
+    f"{LOG4SHELL}/syslog_sysmon_log4shell_cve2021_44228_jndi_reference/"
+    "syslog_sysmon_log4shell_cve2021_44228_jndi_reference_2022-05-11181020.json"
+)
+SYSLOG_AUOMS = (
+    f"{LOG4SHELL}/syslog_auoms_auditd_log4shell_cve2021_44228_jndi_reference/"
+    "syslog_auoms_auditd_log4shell_cve2021_44228_jndi_reference_2022-05-11181020.json"
+)
+RAW_AUDITD = f"{OTRF}/atomic/linux/discovery/host/sh_arp_cache/sh_arp_cache_2020-11-10074812.log"
+
 SYSMON = "Sysmon"
 SECURITY = "Security Events"
 
@@ -57,6 +68,22 @@ CASES = {
     "otrf_flat_4688": (FLAT, SECURITY, 0),
     "sentinel_securityevent_4688": (SECURITY_EVENT, SECURITY, 0),
     "sentinel_windowsevent_sysmon": (WINDOWS_EVENT, SYSMON, 0),
+    # Sentinel SecurityEvent CSV, pandas index column first (EventID 4688 at 05:15:15.677)
+    "securityevent_csv_4688": (f"{MSTICPY}/docs/notebooks/data/process_tree.csv", SECURITY, 0),
+    # Defender, sensor-internal names: conhost.exe started by cmd.exe (ReportIndex 160854)
+    "mde_internal_csv": (
+        f"{MSTICPY}/tests/testdata/mde_proc_cs1.csv",
+        "M365 Defender for Endpoint",
+        0,
+    ),
+    # Sysmon for Linux in Sentinel Syslog: the Log4Shell reverse shell, EventRecordID 245760
+    "syslog_linux_sysmon": (SYSLOG_SYSMON, "Sysmon for Linux", 0),
+    # AUOMS in Sentinel Syslog: the same reverse shell, audit serial 84143
+    "syslog_auoms_execve": (SYSLOG_AUOMS, "AUOMS", 5),
+    # Raw auditd: `arp -a`, audit serial 92733
+    "auditd_raw_execve": (RAW_AUDITD, "auditd", 0),
+    # Sentinel custom auditd table (Python-repr records): /bin/sh -c with hex arguments
+    "auditd_msticpy_csv": (f"{MSTICPY}/tests/testdata/linux_events.csv", "auditd", 0),
 }
 
 
@@ -86,6 +113,19 @@ def _stripped(value: object) -> object:
     if isinstance(value, dict):
         return {k: _stripped(v) for k, v in value.items()}
     return value
+
+
+@pytest.mark.corpus
+def test_golden_linux_rows_name_the_reverse_shell(corpus: Path) -> None:
+    sysmon = _row(corpus, *CASES["syslog_linux_sysmon"])
+    auoms = _row(corpus, *CASES["syslog_auoms_execve"])
+
+    assert sysmon[f.EVENT_ORIGINAL_UID] == "245760"
+    assert auoms[f.EVENT_ORIGINAL_UID] == "84143"
+    for row in (sysmon, auoms):
+        assert row[f.TARGET_PROCESS_ID] == "17790"
+        assert "{echo,YmFzaCAtaSA+" in str(row[f.COMMAND_LINE])
+        assert row[f.DVC_IP_ADDR] == "192.168.2.5"
 
 
 @pytest.mark.corpus

@@ -13,11 +13,14 @@ SYSMON_PROVIDER = "Microsoft-Windows-Sysmon"
 SYSMON_CHANNEL = "Microsoft-Windows-Sysmon/Operational"
 SECURITY_PROVIDER = "Microsoft-Windows-Security-Auditing"
 SECURITY_CHANNEL = "Security"
+LINUX_SYSMON_PROVIDER = "Linux-Sysmon"
 
 # The Log Analytics tables Microsoft's collectors write these events to.
 EVENT_TABLE = "Event"
 SECURITY_EVENT_TABLE = "SecurityEvent"
 WINDOWS_EVENT_TABLE = "WindowsEvent"
+SYSLOG_TABLE = "Syslog"
+DEVICE_PROCESS_EVENTS_TABLE = "DeviceProcessEvents"
 
 ROW_CONSTANTS: dict[str, object] = {
     f.EVENT_COUNT: 1,
@@ -35,8 +38,8 @@ Row = dict[str, object]
 def classify(event_id: object, provider: str, channel: str) -> SourceKind | None:
     """Tell whether a record is a process creation this package normalizes.
 
-    Sysmon event 1 is recognised by its provider or channel (Sysmon for Linux has another
-    provider, `Linux-Sysmon`, and is not taken). Event 4688 is taken from the Security auditing
+    Sysmon event 1 is recognised by its provider or channel; Sysmon for Linux by its own
+    provider, `Linux-Sysmon`. Event 4688 is taken from the Security auditing
     provider or the Security channel, or when the source names neither.
 
     Args:
@@ -51,6 +54,8 @@ def classify(event_id: object, provider: str, channel: str) -> SourceKind | None
     if eid == "1":
         if provider == SYSMON_PROVIDER or channel == SYSMON_CHANNEL:
             return SourceKind.SYSMON_CREATE
+        if provider == LINUX_SYSMON_PROVIDER or channel.startswith(LINUX_SYSMON_PROVIDER):
+            return SourceKind.LINUX_SYSMON_CREATE
         return None
     if eid == "4688":
         if provider == SECURITY_PROVIDER or channel == SECURITY_CHANNEL:
@@ -62,7 +67,15 @@ def classify(event_id: object, provider: str, channel: str) -> SourceKind | None
 
 def default_table(kind: SourceKind) -> str:
     """The table a raw (EVTX, XML, flattened JSON) event of this kind would land in."""
-    return SECURITY_EVENT_TABLE if kind is SourceKind.SECURITY_4688 else EVENT_TABLE
+    return _DEFAULT_TABLES.get(kind, EVENT_TABLE)
+
+
+_DEFAULT_TABLES: dict[SourceKind, str] = {
+    SourceKind.SECURITY_4688: SECURITY_EVENT_TABLE,
+    SourceKind.LINUX_SYSMON_CREATE: SYSLOG_TABLE,
+    SourceKind.AUDITD_EXECVE: SYSLOG_TABLE,
+    SourceKind.MDE_PROCESS: DEVICE_PROCESS_EVENTS_TABLE,
+}
 
 
 def base_row(event: WinEvent, product: str, original_type: str) -> Row:

@@ -40,11 +40,12 @@ _CHUNK_NUMBER = re.compile(r"chunk number (\d+)")
 _RECORD_NUMBER = re.compile(r"record number (\d+)")
 
 
-def read_evtx(path: Path) -> RecordStream:
+def read_evtx(path: Path, name: str | None = None) -> RecordStream:
     """Yield the records of an EVTX file: process events, None for other events, Skipped.
 
     Args:
         path: the EVTX file.
+        name: the file's name in reports (an archive member's); `path` when None.
 
     Yields:
         A `WinEvent` per Sysmon 1 / 4688 record, None per other record, a `Skipped` per
@@ -53,17 +54,18 @@ def read_evtx(path: Path) -> RecordStream:
     Raises:
         NormalizationError: the file header cannot be read.
     """
+    label = name or str(path)
     try:
         parser = evtx.PyEvtxParser(str(path))
     except (OSError, RuntimeError) as exc:
-        raise NormalizationError(str(path), "byte 0", f"not a readable EVTX file: {exc}") from exc
+        raise NormalizationError(label, "byte 0", f"not a readable EVTX file: {exc}") from exc
 
     last_record = 0
     errors = 0
     for item in _records(parser.records_json()):
         if isinstance(item, Exception):
             errors += 1
-            yield Skipped(str(path), _error_position(str(item), last_record), _reason(item))
+            yield Skipped(label, _error_position(str(item), last_record), _reason(item))
             if errors >= MAX_ERRORS_PER_FILE:
                 logger.warning("%s: stopped after %d parse errors", path, errors)
                 return
@@ -79,11 +81,11 @@ def read_evtx(path: Path) -> RecordStream:
         try:
             record = json.loads(data)  # type: ignore[arg-type]
         except (TypeError, ValueError) as exc:
-            yield Skipped(str(path), position, f"record data is not JSON: {exc}")
+            yield Skipped(label, position, f"record data is not JSON: {exc}")
             continue
         yield event_from_evtx_json(record, position, item.get("timestamp"))
 
-    truncated = _truncation(path)
+    truncated = _truncation(path, label)
     if truncated is not None:
         yield truncated
 
@@ -116,7 +118,7 @@ def _reason(exc: Exception) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def _truncation(path: Path) -> Skipped | None:
+def _truncation(path: Path, label: str) -> Skipped | None:
     """A Skipped entry for an incomplete last chunk, when the file size shows one."""
     size = path.stat().st_size
     partial = (size - HEADER_SIZE) % CHUNK_SIZE if size > HEADER_SIZE else 0
@@ -124,7 +126,7 @@ def _truncation(path: Path) -> Skipped | None:
         return None
     chunk = (size - HEADER_SIZE) // CHUNK_SIZE
     return Skipped(
-        str(path),
+        label,
         f"chunk {chunk}",
         f"file truncated: last chunk has {partial} of {CHUNK_SIZE} bytes",
     )

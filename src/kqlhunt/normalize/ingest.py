@@ -1,4 +1,4 @@
-"""Reading log files and directories into the `imProcessCreate` table."""
+"""Reading log files and directories into `imProcessCreate` and the vendor tables."""
 
 from __future__ import annotations
 
@@ -7,12 +7,18 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import pyarrow as pa
+
 from kqlhunt.catalog import TableData
 from kqlhunt.errors import NormalizationError
+from kqlhunt.normalize.archive import gzip_member, zip_members
 from kqlhunt.normalize.base import Row
+from kqlhunt.normalize.csv_reader import read_csv
 from kqlhunt.normalize.detect import LogFormat, detect_format, read_text
 from kqlhunt.normalize.evtx_reader import read_evtx
 from kqlhunt.normalize.json_reader import read_json
+from kqlhunt.normalize.linux import map_auditd_execve, map_linux_sysmon_create
+from kqlhunt.normalize.mde import map_device_process
 from kqlhunt.normalize.model import (
     IngestStats,
     LogRead,
@@ -21,9 +27,12 @@ from kqlhunt.normalize.model import (
     SourceKind,
     WinEvent,
 )
-from kqlhunt.normalize.schema import IM_PROCESS_CREATE, TABLE_NAME
+from kqlhunt.normalize.schema import EVENT_PRODUCT, TABLE_NAME
 from kqlhunt.normalize.security import map_security_4688
 from kqlhunt.normalize.sysmon import map_sysmon_create
+from kqlhunt.normalize.tables import KEY_COLUMN, TABLE_SCHEMAS, event_key, with_aliases
+from kqlhunt.normalize.text_reader import read_text_log
+from kqlhunt.normalize.vendor import vendor_row
 from kqlhunt.normalize.xml_reader import has_events, read_xml
 
 logger = logging.getLogger(__name__)
@@ -33,24 +42,123 @@ UNRECOGNISED = "unrecognised format"
 MAPPERS: dict[SourceKind, Callable[[WinEvent], Row]] = {
     SourceKind.SYSMON_CREATE: map_sysmon_create,
     SourceKind.SECURITY_4688: map_security_4688,
+    SourceKind.LINUX_SYSMON_CREATE: map_linux_sysmon_create,
+    SourceKind.MDE_PROCESS: map_device_process,
+    SourceKind.AUDITD_EXECVE: map_auditd_execve,
 }
 
+FORMAT_NAMES: dict[str, LogFormat] = {
+    **{fmt.value: fmt for fmt in LogFormat},
+    "ndjson": LogFormat.JSON,
+    "syslog": LogFormat.TEXT,
+    "auditd": LogFormat.TEXT,
+    "gz": LogFormat.GZIP,
+}
+"""The names `--format` accepts, to read files in one format instead of detecting it."""
 
-def read_logs(paths: Iterable[Path | str]) -> LogRead:
-    """Read log files and normalize their process-creation events into `imProcessCreate`.
+# Archives inside archives are read this deep, no deeper.
+MAX_ARCHIVE_DEPTH = 3
 
-    Reads EVTX, rendered Windows event XML, and JSON (EVTX-parser JSON, flattened collector
-    NDJSON, Sentinel `SecurityEvent`/`WindowsEvent`/`Event` exports), telling the format from
-    the content. Sysmon event 1 and Security event 4688 become rows; other events are counted.
-    A broken record, chunk or file is listed in `stats.skipped` and reading goes on.
+
+def normalize_event(event: WinEvent) -> list[tuple[str, Row]]:
+    """The rows one process event becomes: its `imProcessCreate` row, and its vendor-table row
+    when the source is one of the Sentinel tables.
+
+    Raises:
+        Exception: whatever a mapper raises on an odd event (the caller skips the event).
+    """
+    asim = MAPPERS[event.kind](event)
+    rows = [(TABLE_NAME, asim)]
+    vendor = vendor_row(event, asim)
+    if vendor is not None:
+        rows.append(vendor)
+    return rows
+
+
+class RowCollector:
+    """Rows per table, each with its event key; with `dedupe`, an event already seen (in this
+    collector, or in `seen`) is dropped and counted.
+
+    Args:
+        dedupe: drop repeated events.
+        seen: keys of events kept earlier (e.g. already in a workspace); updated as rows come.
+    """
+
+    def __init__(self, dedupe: bool = False, seen: set[int] | None = None) -> None:
+        self.dedupe = dedupe
+        self.seen: set[int] = seen if seen is not None else set()
+        self.rows: dict[str, list[Row]] = {name: [] for name in TABLE_SCHEMAS}
+        self.keys: dict[str, list[int]] = {name: [] for name in TABLE_SCHEMAS}
+
+    def __len__(self) -> int:
+        return len(self.rows[TABLE_NAME])
+
+    def add(self, rows: list[tuple[str, Row]], stats: IngestStats) -> None:
+        """Keep the rows of one event (unless it is a repeat), and count them."""
+        key = event_key(rows[0][1])
+        if self.dedupe:
+            if key in self.seen:
+                stats.events_duplicate += 1
+                return
+            self.seen.add(key)
+        for table, row in rows:
+            self.rows[table].append(row)
+            self.keys[table].append(key)
+            stats.per_table[table] = stats.per_table.get(table, 0) + 1
+        product = str(rows[0][1].get(EVENT_PRODUCT, ""))
+        stats.per_product[product] = stats.per_product.get(product, 0) + 1
+        stats.process_events += 1
+
+    def tables(self) -> list[TableData]:
+        """Every table (empty ones too), built from the rows kept."""
+        return [
+            TableData.from_rows(name, columns, self.rows[name])
+            for name, columns in TABLE_SCHEMAS.items()
+        ]
+
+    def arrow_with_keys(self) -> dict[str, pa.Table]:
+        """The non-empty tables as Arrow, each with the event key column appended."""
+        built: dict[str, pa.Table] = {}
+        for name, columns in TABLE_SCHEMAS.items():
+            if not self.rows[name]:
+                continue
+            data = TableData.from_rows(name, columns, self.rows[name]).data
+            keys = pa.array(self.keys[name], type=pa.int64())
+            built[name] = data.append_column(KEY_COLUMN, keys)
+        return built
+
+    def clear(self) -> None:
+        for name in TABLE_SCHEMAS:
+            self.rows[name] = []
+            self.keys[name] = []
+
+
+def read_logs(
+    paths: Iterable[Path | str],
+    *,
+    log_format: LogFormat | None = None,
+    dedupe: bool = False,
+) -> LogRead:
+    """Read log files and normalize their process-creation events.
+
+    Reads EVTX, rendered Windows event XML, JSON (EVTX-parser JSON, flattened collector
+    NDJSON, Winlogbeat/ECS, Sentinel and Defender exports), CSV exports, syslog and auditd
+    text, and `.zip`/`.gz` archives of those, telling the format from the content unless
+    `log_format` names it. Process creations become `imProcessCreate` rows and rows of the
+    vendor table they came from (`SecurityEvent`, `Event`, `WindowsEvent`, `Syslog`,
+    `DeviceProcessEvents`); other events are counted. A broken record, chunk or file is listed
+    in `stats.skipped` and reading goes on.
 
     Args:
         paths: files or directories; directories are walked recursively in sorted order,
             skipping hidden files and folders.
+        log_format: read every file in this format instead of detecting it.
+        dedupe: keep one row per event when the same event is read twice (from an EVTX file
+            and its JSON rendering, or from overlapping exports).
 
     Returns:
-        The `imProcessCreate` table (present, with every schema column, even when empty) and
-        the counts.
+        Every table (present, with its columns, even when empty), the ASIM aliases of
+        `imProcessCreate`, and the counts.
 
     Example:
         >>> from pathlib import Path
@@ -59,17 +167,16 @@ def read_logs(paths: Iterable[Path | str]) -> LogRead:
         (0, 1)
     """
     stats = IngestStats()
-    rows: list[dict[str, object]] = []
+    collector = RowCollector(dedupe=dedupe)
     for path in iter_files(paths, stats):
-        _read_file(path, stats, rows)
+        read_file(path, stats, lambda rows: collector.add(rows, stats), log_format=log_format)
 
-    table = TableData.from_rows(TABLE_NAME, IM_PROCESS_CREATE, rows)
     logger.info(
         "read %d files (%d failed): %d events, %d process creations, %d skipped",
         stats.files_read, stats.files_failed, stats.events_read, stats.process_events,
         len(stats.skipped),
     )  # fmt: skip
-    return LogRead(tables={TABLE_NAME: table}, stats=stats)
+    return LogRead(tables=with_aliases(collector.tables()), stats=stats)
 
 
 # Inside a folder, files that are plainly not logs are passed over (and counted), not reported
@@ -113,11 +220,33 @@ def iter_files(paths: Iterable[Path | str], stats: IngestStats) -> Iterator[Path
             stats.skipped.append(Skipped(str(path), "byte 0", "no such file or directory"))
 
 
-def _read_file(path: Path, stats: IngestStats, rows: list[dict[str, object]]) -> None:
-    name = str(path)
+def read_file(
+    path: Path,
+    stats: IngestStats,
+    emit: Callable[[list[tuple[str, Row]]], None],
+    *,
+    log_format: LogFormat | None = None,
+    display: str | None = None,
+    depth: int = 0,
+) -> None:
+    """Read one file (or archive) and pass the rows of each process event to `emit`.
+
+    Args:
+        path: the file.
+        stats: the counts to update.
+        emit: called with the rows of each process event (see `normalize_event`).
+        log_format: the format to read it in; detected from the content when None.
+        display: the name used in reports (an archive member's `archive!member`).
+        depth: how many archives this file is inside.
+    """
+    name = display or str(path)
     position = "byte 0"
     try:
-        records = _open(path)
+        fmt = log_format or detect_format(path)
+        if fmt in (LogFormat.ZIP, LogFormat.GZIP):
+            _read_archive(path, fmt, stats, emit, name, depth)
+            return
+        records = _open(path, name, fmt)
         if records is None:
             stats.files_failed += 1
             stats.skipped.append(Skipped(name, "byte 0", UNRECOGNISED))
@@ -131,15 +260,15 @@ def _read_file(path: Path, stats: IngestStats, rows: list[dict[str, object]]) ->
                 stats.events_read += 1
                 position = outcome.position
                 try:
-                    rows.append(MAPPERS[outcome.kind](outcome))
+                    rows = normalize_event(outcome)
                 except Exception as exc:  # one odd event must not end the file
                     logger.debug("%s: %s: cannot normalize", name, position, exc_info=True)
                     stats.skipped.append(Skipped(name, position, f"cannot normalize: {exc!r}"))
                     continue
-                stats.process_events += 1
+                emit(rows)
     except NormalizationError as exc:
         stats.files_failed += 1
-        stats.skipped.append(Skipped(exc.path, exc.position, exc.reason))
+        stats.skipped.append(Skipped(display or exc.path, exc.position, exc.reason))
         return
     except OSError as exc:
         stats.files_failed += 1
@@ -153,14 +282,47 @@ def _read_file(path: Path, stats: IngestStats, rows: list[dict[str, object]]) ->
     stats.files_read += 1
 
 
-def _open(path: Path) -> RecordStream | None:
+def _read_archive(
+    path: Path,
+    fmt: LogFormat,
+    stats: IngestStats,
+    emit: Callable[[list[tuple[str, Row]]], None],
+    name: str,
+    depth: int,
+) -> None:
+    if depth >= MAX_ARCHIVE_DEPTH:
+        stats.files_failed += 1
+        stats.skipped.append(Skipped(name, "byte 0", "archive nested too deep"))
+        return
+    members = zip_members(path, name) if fmt is LogFormat.ZIP else gzip_member(path, name)
+    for member_name, member, problem in members:
+        if problem is not None:
+            stats.skipped.append(problem)
+        if member is None:
+            stats.files_failed += 1
+            continue
+        read_file(member, stats, emit, display=member_name, depth=depth + 1)
+
+
+def _open(path: Path, name: str, log_format: LogFormat | None) -> RecordStream | None:
     """The record stream of a file, or None when its format is not recognised."""
-    log_format = detect_format(path)
     if log_format is LogFormat.EVTX:
-        return read_evtx(path)
+        return read_evtx(path, name)
     if log_format is None:
         return None
     content = read_text(path)
     if log_format is LogFormat.XML:
-        return read_xml(str(path), content) if has_events(content) else None
-    return read_json(str(path), content)
+        return read_xml(name, content) if has_events(content) else None
+    if log_format is LogFormat.CSV:
+        return read_csv(name, content)
+    if log_format is LogFormat.TEXT:
+        return read_text_log(name, content)
+    return read_json(name, content)
+
+
+def iter_events(path: Path, log_format: LogFormat | None = None) -> Iterator[WinEvent]:
+    """The process events of one file, before normalization (for tools and tests)."""
+    records = _open(path, str(path), log_format or detect_format(path))
+    for outcome in records or ():
+        if isinstance(outcome, WinEvent):
+            yield outcome

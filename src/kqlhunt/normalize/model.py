@@ -16,6 +16,9 @@ class SourceKind(enum.Enum):
 
     SYSMON_CREATE = "sysmon-1"
     SECURITY_4688 = "security-4688"
+    LINUX_SYSMON_CREATE = "linux-sysmon-1"
+    MDE_PROCESS = "mde-process"
+    AUDITD_EXECVE = "auditd-execve"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +36,10 @@ class Skipped:
 
 @dataclass(slots=True)
 class WinEvent:
-    """One Windows process-creation event, whatever file format it came from.
+    """One process-creation event, whatever file format it came from.
+
+    The name is historical: besides Windows (Sysmon 1, Security 4688) it carries Sysmon for
+    Linux event 1, Defender for Endpoint process rows and auditd `execve` records.
 
     Readers build it only for records that `classify` recognised, so the work of copying the
     event data is spent on process events alone.
@@ -50,6 +56,8 @@ class WinEvent:
         dvc_ip: the device address when the source carries one (Sentinel `HostIP`).
         dvc_id: a device id from the source (Sentinel `SourceComputerId`).
         account_type: Sentinel SecurityEvent `AccountType` (User or Machine).
+        raw: the source row as exported, when the source is a table export (Sentinel,
+            Defender); the vendor table row is built from it.
     """
 
     kind: SourceKind
@@ -63,6 +71,7 @@ class WinEvent:
     dvc_ip: str = ""
     dvc_id: str = ""
     account_type: str = ""
+    raw: Mapping[str, object] | None = None
 
 
 # What a reader yields per record: a process event to map, a record that is something else
@@ -84,6 +93,11 @@ class IngestStats:
             (documentation, rule files, scripts, checksums), passed over unread.
         events_read: records decoded, of any event id.
         process_events: rows normalized into `imProcessCreate`.
+        files_duplicate: files passed over because the same content was already read (in
+            this run, or earlier into the same workspace).
+        events_duplicate: process events dropped because the same event was already kept.
+        per_table: rows kept per table (`imProcessCreate` and the vendor tables).
+        per_product: `imProcessCreate` rows per `EventProduct`.
         skipped: everything that was not read, with its position and the reason.
     """
 
@@ -93,6 +107,25 @@ class IngestStats:
     events_read: int = 0
     process_events: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    files_duplicate: int = 0
+    events_duplicate: int = 0
+    per_table: dict[str, int] = field(default_factory=dict)
+    per_product: dict[str, int] = field(default_factory=dict)
+
+    def merge(self, other: IngestStats) -> None:
+        """Add the counts of `other` (e.g. from a worker process) to these."""
+        self.files_read += other.files_read
+        self.files_failed += other.files_failed
+        self.files_ignored += other.files_ignored
+        self.events_read += other.events_read
+        self.process_events += other.process_events
+        self.skipped.extend(other.skipped)
+        self.files_duplicate += other.files_duplicate
+        self.events_duplicate += other.events_duplicate
+        for name, count in other.per_table.items():
+            self.per_table[name] = self.per_table.get(name, 0) + count
+        for name, count in other.per_product.items():
+            self.per_product[name] = self.per_product.get(name, 0) + count
 
 
 @dataclass

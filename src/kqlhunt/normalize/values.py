@@ -111,3 +111,40 @@ def split_fqdn(computer: str) -> tuple[str, str]:
 def _is_ipv4(name: str) -> bool:
     parts = name.split(".")
     return len(parts) == 4 and all(p.isdigit() for p in parts)
+
+
+def user_type(name: str) -> str:
+    """The ASIM username type of a user name: `DOMAIN\\user` Windows, `a@b` UPN, else Simple."""
+    if not name:
+        return ""
+    if "\\" in name:
+        return "Windows"
+    if "@" in name:
+        return "UPN"
+    return "Simple"
+
+
+def qualified_user(domain: str, name: str) -> str:
+    """`DOMAIN\\name`, or the bare name when the domain is empty or `-`."""
+    if not name or name == "-":
+        return ""
+    if not domain or domain == "-":
+        return name
+    return f"{domain}\\{name}"
+
+
+def parse_number(value: object) -> int | None:
+    """An integer from a number or its decimal/hex text (`12`, `12.0`, `0x1a`); else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    raw = text(value).strip()
+    if not raw:
+        return None
+    try:
+        if raw[:2].lower() == "0x":
+            return int(raw, 16)
+        return int(float(raw)) if "." in raw else int(raw)
+    except ValueError:
+        return None

@@ -20,7 +20,25 @@ _EVENT_START = re.compile(r"<(?:\w+:)?Event[\s>]")
 _EVENTS_ROOT = re.compile(r"<(?:\w+:)?Events[\s>/]")
 _EVENT_END = re.compile(r"</(?:\w+:)?Event\s*>")
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+_RECOVERING = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, recover=True)
+_BARE_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9A-Fa-f]+);)")
+
+
+def lenient_xml(content: str) -> etree._Element | None:
+    """Parse one event's XML as Sysmon for Linux writes it: a bare `&` in a command line is
+    taken as text, and an event cut short (syslog line limits) keeps the elements before the
+    cut. None when nothing usable parses."""
+    text = content.strip()
+    try:
+        return etree.fromstring(text, PARSER)
+    except etree.XMLSyntaxError:
+        pass
+    try:
+        element = etree.fromstring(_BARE_AMPERSAND.sub("&amp;", text), _RECOVERING)
+    except etree.XMLSyntaxError:
+        return None
+    return element if element is not None and len(element) else None
 
 
 def has_events(content: str) -> bool:
@@ -49,7 +67,7 @@ def read_xml(path_name: str, content: str) -> RecordStream:
             yield Skipped(path_name, position, "event has no closing </Event> (file truncated?)")
             continue
         try:
-            element = etree.fromstring(content[start:end], _PARSER)
+            element = etree.fromstring(content[start:end], PARSER)
         except etree.XMLSyntaxError as exc:
             yield Skipped(path_name, position, f"event is not well-formed XML: {exc}")
             continue
@@ -143,7 +161,7 @@ def event_data_from_text(content: str) -> dict[str, object]:
         The data values, or an empty dict when the text does not parse or has no EventData.
     """
     try:
-        root = etree.fromstring(content.strip(), _PARSER)
+        root = etree.fromstring(content.strip(), PARSER)
     except (etree.XMLSyntaxError, ValueError):
         return {}
     for element in root.iter():
