@@ -1,0 +1,128 @@
+"""The literal pre-filter: which requirements a rule implies, and that results never change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kqlhunt.catalog import TableData
+from kqlhunt.engine import Engine
+from kqlhunt.errors import KqlHuntError
+from kqlhunt.prefilter import Requirement, reduce_table, rule_requirement
+from kqlhunt.types import KqlType
+
+SCHEMAS: dict[str, dict[str, object]] = {
+    "T": {"CommandLine": KqlType.STRING, "Process": KqlType.STRING, "n": KqlType.LONG},
+    "U": {"x": KqlType.STRING},
+}
+
+
+def alternatives(query: str) -> set[tuple[str, str]] | None:
+    requirement = rule_requirement(query, SCHEMAS)
+    return set(requirement.alternatives) if requirement else None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("T | where CommandLine has 'mimikatz'", {("CommandLine", "mimikatz")}),
+        ("T | where CommandLine contains_cs 'Invoke-'", {("CommandLine", "Invoke-")}),
+        ("T | where Process =~ 'cmd.exe'", {("Process", "cmd.exe")}),
+        (
+            "T | where Process in~ ('cmd.exe', 'powershell.exe')",
+            {("Process", "cmd.exe"), ("Process", "powershell.exe")},
+        ),
+        (
+            "T | where Process has_any (dynamic(['cmd.exe', 'wmic.exe']))",
+            {("Process", "cmd.exe"), ("Process", "wmic.exe")},
+        ),
+        ("T | where CommandLine has_all ('-nop', 'hidden')", {("CommandLine", "hidden")}),
+        # `and`: either side's requirement holds; the more selective one is kept.
+        (
+            "T | where Process has 'cmd.exe' and CommandLine has 'whoami'",
+            {("Process", "cmd.exe")},
+        ),
+        # `or`: both sides must imply something, and the alternatives add up.
+        (
+            "T | where Process has 'cmd.exe' or CommandLine has 'whoami'",
+            {("Process", "cmd.exe"), ("CommandLine", "whoami")},
+        ),
+        ("let tools = dynamic(['psexec']);\nT | where CommandLine has_any (tools)",
+         {("CommandLine", "psexec")}),
+        ("T | where n > 5 | where CommandLine has 'vssadmin'", {("CommandLine", "vssadmin")}),
+    ],
+)  # fmt: skip
+def test_requirements_follow_from_leading_filters(
+    query: str, expected: set[tuple[str, str]]
+) -> None:
+    assert alternatives(query) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "T | where CommandLine !has 'benign'",  # a negation implies no literal
+        "T | where Process has 'cmd.exe' or n > 5",  # one side of `or` implies nothing
+        "T | where CommandLine has 'ab'",  # too short to be selective
+        "T | extend c = CommandLine | where c has 'mimikatz'",  # not the table's column
+        "T | summarize count() by Process | where Process has 'cmd.exe'",
+        "T | where CommandLine has 'x1y2z3' | join (T | where n > 0) on n",  # read twice
+        "union T, U | where CommandLine has 'mimikatz'",
+        "T | where CommandLine matches regex 'mimi.atz'",
+    ],
+)
+def test_no_requirement_where_one_would_be_unsafe(query: str) -> None:
+    assert alternatives(query) is None
+
+
+def test_reduce_table_keeps_rows_meeting_any_requirement() -> None:
+    table = TableData.from_rows(
+        "T",
+        {"CommandLine": KqlType.STRING},
+        [{"CommandLine": c} for c in ("run MIMIKATZ now", "whoami /all", "notepad", "")],
+    )
+    requirements = [
+        Requirement("T", frozenset({("CommandLine", "mimikatz")})),
+        Requirement("T", frozenset({("CommandLine", "whoami")})),
+    ]
+
+    reduced = reduce_table(table, requirements)
+
+    assert reduced.data.column("CommandLine").to_pylist() == ["run MIMIKATZ now", "whoami /all"]
+
+
+@pytest.mark.corpus
+def test_corpus_rules_give_the_same_rows_over_the_reduced_tables(corpus: Path) -> None:
+    from kqlhunt.normalize import read_logs
+    from kqlhunt.rules import load_rules
+
+    rules = load_rules([corpus / "sentinel-rules"]).rules
+    tables = read_logs([corpus]).tables
+    schemas: dict[str, dict[str, object]] = {n: dict(t.columns) for n, t in tables.items()}
+    full = Engine(tables.values())
+    requirements = {}
+    for rule in rules:
+        requirement = rule_requirement(rule.query, schemas)
+        if requirement is None:
+            continue
+        try:
+            full.compile(rule.query)
+        except KqlHuntError:
+            continue
+        requirements[rule.id] = (rule, requirement)
+    reduced = Engine(
+        reduce_table(t, [r for _, r in requirements.values() if r.table == n])
+        for n, t in tables.items()
+    )
+
+    checked = 0
+    for rule, _ in requirements.values():
+        try:
+            expected = full.query(rule.query)
+        except KqlHuntError:
+            continue
+        got = reduced.query(rule.query)
+        assert sorted(map(repr, got.rows)) == sorted(map(repr, expected.rows)), rule.path
+        checked += 1
+    assert checked >= 50
