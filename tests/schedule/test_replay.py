@@ -3,6 +3,7 @@ suppression, event grouping and incident grouping."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 
 from kqlhunt.catalog import TableData
@@ -152,3 +153,14 @@ def test_incidents_grouped_by_host_within_the_lookback() -> None:
 def test_without_grouping_each_alert_is_an_incident() -> None:
     outcome = replay_rule(rule(), [table()])
     assert len(outcome.incidents) == len(outcome.alerts) == 7
+
+
+def test_cli_schedule_replays_the_bundled_rule_on_the_samples() -> None:
+    from click.testing import CliRunner
+
+    from kqlhunt.cli.main import main
+
+    result = CliRunner().invoke(main, ["hunt", "--samples", "--schedule", "--format", "jsonl"])
+    assert result.exit_code == 1, result.output
+    alerts = [json.loads(line) for line in result.stdout.splitlines()]
+    assert alerts and all(a["created"] and a["incident_id"] for a in alerts)

@@ -102,6 +102,12 @@ _engine_option = click.option(
 )
 @_now_option
 @_engine_option
+@click.option(
+    "--schedule",
+    is_flag=True,
+    help="Replay scheduled and NRT rules as Sentinel runs them: every queryFrequency over the "
+    "last queryPeriod, with trigger, suppression and grouping.",
+)
 @click.argument("logs", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def hunt_command(
     rule_paths: tuple[Path, ...],
@@ -109,6 +115,7 @@ def hunt_command(
     fmt: str,
     now: str | None,
     engine: str,
+    schedule: bool,
     logs: tuple[Path, ...],
 ) -> None:
     """Hunt LOGS (files or folders of EVTX, XML, JSON) with Sentinel analytic rules."""
@@ -126,7 +133,12 @@ def hunt_command(
         sys.exit(EXIT_USAGE)
 
     data = _read(logs, err)
-    outcomes = hunt(rules, data.tables.values(), now=_now(now), engine=engine)
+    if schedule:
+        from kqlhunt.schedule.replay import replay_outcomes
+
+        outcomes = replay_outcomes(rules, data.tables.values(), engine=engine)
+    else:
+        outcomes = hunt(rules, data.tables.values(), now=_now(now), engine=engine)
     print_rule_summary(err, outcomes)
 
     alerts = [alert for outcome in outcomes for alert in outcome.alerts]

@@ -11,6 +11,7 @@ from kqlhunt.alerts.model import Alert
 from kqlhunt.catalog import TableData
 from kqlhunt.engine import Engine
 from kqlhunt.errors import KqlError, KqlHuntError
+from kqlhunt.hunt import RuleOutcome
 from kqlhunt.rules.model import AnalyticRule, RuleKind
 from kqlhunt.schedule.alerts import run_alerts
 from kqlhunt.schedule.incidents import Incident, group_incidents
@@ -124,3 +125,13 @@ def replay(
             continue
         outcomes.append(replay_rule(rule, tables, engine=engine))
     return outcomes
+
+
+def replay_outcomes(
+    rules: Iterable[AnalyticRule], tables: Iterable[TableData], *, engine: str | None = None
+) -> list[RuleOutcome]:
+    """`replay` in the shape of `kqlhunt.hunt.hunt`'s outcomes, for the CLI's summary."""
+    return [
+        RuleOutcome(o.rule, alerts=o.alerts, error=o.error)
+        for o in replay(rules, tables, engine=engine)
+    ]
