@@ -1,8 +1,9 @@
-"""Tables handed to the engine: a name, KQL column types in order, and the Arrow data."""
+"""Tables handed to the engine: a name, KQL column types in order, and the Arrow data, or the
+Parquet files that hold it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 
@@ -26,11 +27,29 @@ ARROW_TYPES: dict[KqlType, pa.DataType] = {
 @dataclass(frozen=True)
 class TableData:
     """One named table. `columns` fixes the column order and KQL types; `data` holds the rows
-    with the Arrow types of `ARROW_TYPES` (strings are never null: Kusto has no null string)."""
+    with the Arrow types of `ARROW_TYPES` (strings are never null: Kusto has no null string).
+
+    A table can instead be backed by Parquet `files` (written with the same Arrow types, extra
+    columns allowed): `data` is then empty and a backend reads the files in place.
+    """
 
     name: str
     columns: dict[str, KqlType]
     data: pa.Table
+    files: tuple[str, ...] = field(default=())
+    file_rows: int = 0
+
+    @classmethod
+    def from_parquet(
+        cls, name: str, columns: dict[str, KqlType], files: list[str], rows: int = 0
+    ) -> TableData:
+        """A table whose rows are in Parquet files (see the class docstring)."""
+        empty = cls.empty(name, columns)
+        return cls(name, dict(columns), empty.data, tuple(files), rows)
+
+    @property
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([(n, ARROW_TYPES[t]) for n, t in self.columns.items()])
 
     @classmethod
     def empty(cls, name: str, columns: dict[str, KqlType]) -> TableData:
@@ -53,6 +72,8 @@ class TableData:
         return cls(name, dict(columns), pa.Table.from_arrays(arrays, schema=schema))
 
     def __len__(self) -> int:
+        if self.files:
+            return self.file_rows
         return int(self.data.num_rows)
 
 

@@ -28,6 +28,29 @@ def _naive_timestamps(table: pa.Table) -> pa.Table:
     return table.cast(pa.schema(fields))
 
 
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _parquet_select(table: TableData) -> str:
+    """The SELECT reading a Parquet-backed table: its declared columns in order, times as naive
+    UTC like the Arrow tables, columns a file lacks as typed nulls (union by name)."""
+    files = ", ".join(_literal(path) for path in table.files)
+    columns = []
+    for field in table.arrow_schema:
+        name = _quote(field.name)
+        if pa.types.is_timestamp(field.type):
+            columns.append(f"CAST({name} AS TIMESTAMP) AS {name}")
+        else:
+            columns.append(name)
+    source = f"read_parquet([{files}], union_by_name = true)"
+    return f"SELECT {', '.join(columns)} FROM {source}"
+
+
 class DuckDBBackend:
     name = "duckdb"
     dialect = "duckdb"
@@ -39,12 +62,29 @@ class DuckDBBackend:
         self.connection = duckdb.connect(":memory:", config=config)
         self.connection.execute("SET TimeZone = 'UTC'")
         self._tables: dict[str, pa.Table] = {}
+        # The first name each Arrow table or file set was loaded under; a table loaded again
+        # under another name (an alias) becomes a view of it instead of a second copy.
+        self._loaded: dict[object, str] = {}
 
     def load(self, tables: Iterable[TableData]) -> None:
         for table in tables:
-            data = _naive_timestamps(table.data)
-            self._tables[table.name] = data  # keep the Arrow data alive while registered
-            self.connection.register(table.name, data)
+            identity: object = table.files or id(table.data)
+            first = self._loaded.get(identity)
+            if first is not None and first != table.name:
+                self._view(table.name, f"SELECT * FROM {_quote(first)}")
+            elif table.files:
+                self._view(table.name, _parquet_select(table))
+            else:
+                data = _naive_timestamps(table.data)
+                self._tables[table.name] = data  # keep the Arrow data alive while registered
+                self.connection.register(table.name, data)
+            self._loaded.setdefault(identity, table.name)
+
+    def _view(self, name: str, select: str) -> None:
+        if name in self._tables:
+            self.connection.unregister(name)
+            del self._tables[name]
+        self.connection.execute(f"CREATE OR REPLACE VIEW {_quote(name)} AS {select}")
 
     def run(self, query: CompiledQuery) -> QueryResult:
         sql = query.to_sql(self.dialect)

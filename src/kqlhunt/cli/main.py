@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from rich.logging import RichHandler
 
 from kqlhunt import __version__
 from kqlhunt.alerts.render import render_alerts, write_jsonl
+from kqlhunt.catalog import TableData
 from kqlhunt.cli.output import (
     print_error,
     print_ingest_summary,
@@ -31,7 +35,14 @@ from kqlhunt.engine import Engine
 from kqlhunt.errors import KqlHuntError
 from kqlhunt.hunt import hunt
 from kqlhunt.kql.literals import parse_datetime
-from kqlhunt.normalize import IM_PROCESS_CREATE, TABLE_NAME, LogRead, read_logs
+from kqlhunt.normalize import (
+    FORMAT_NAMES,
+    IM_PROCESS_CREATE,
+    TABLE_NAME,
+    LogFormat,
+    LogRead,
+    read_logs,
+)
 from kqlhunt.rules.loader import bundled_rules_dir, load_rules
 from kqlhunt.samples import sample_logs
 
@@ -53,10 +64,62 @@ def _now(value: str | None) -> datetime | None:
     return parsed
 
 
-def _read(paths: tuple[Path, ...], err: Console) -> LogRead:
-    logs = read_logs(paths)
+def _read(paths: tuple[Path, ...], err: Console, log_format: str | None = None) -> LogRead:
+    fmt = FORMAT_NAMES[log_format] if log_format else None
+    logs = read_logs(paths, log_format=fmt, dedupe=True)
     print_ingest_summary(err, logs.stats)
     return logs
+
+
+def _tables(
+    paths: tuple[Path, ...], workspace: Path | None, log_format: str | None, err: Console
+) -> list[TableData]:
+    """The tables to run over: the workspace's, with any raw paths read in memory beside them
+    (their events in the same tables, events already in the workspace left out)."""
+    if workspace is None:
+        return list(_read(paths, err, log_format).tables.values())
+    from kqlhunt.workspace import Workspace, WorkspaceError
+
+    try:
+        stored = Workspace(workspace)
+    except WorkspaceError as error:
+        raise click.BadParameter(str(error), param_hint="--workspace") from error
+    tables = stored.tables()
+    counts = ", ".join(f"{n} {name}" for name, n in stored.manifest.tables.items() if n)
+    err.print(f"Workspace {workspace}: {counts or 'no rows'}.")
+    if not paths:
+        return list(tables.values())
+    from kqlhunt.normalize import TABLE_SCHEMAS
+    from kqlhunt.normalize.tables import with_aliases
+
+    raw = _read(paths, err, log_format).tables
+    merged = [_concat(tables[name], raw[name]) for name in TABLE_SCHEMAS]
+    return list(with_aliases(merged).values())
+
+
+def _concat(stored: TableData, raw: TableData) -> TableData:
+    """A workspace table with the rows of raw logs read beside it, in memory."""
+    if not stored.files:
+        return raw
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = pq.read_table(list(stored.files)).select(raw.data.column_names)
+    return TableData(
+        raw.name, raw.columns, pa.concat_tables([data.cast(raw.data.schema), raw.data])
+    )
+
+
+_workspace_option = click.option(
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Run over the tables of this workspace (see `kqlhunt ingest`).",
+)
+_log_format_option = click.option(
+    "--log-format",
+    type=click.Choice(sorted(FORMAT_NAMES)),
+    help="Read every log file in this format instead of telling it from the content.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -108,6 +171,8 @@ _engine_option = click.option(
     help="Replay scheduled and NRT rules as Sentinel runs them: every queryFrequency over the "
     "last queryPeriod, with trigger, suppression and grouping.",
 )
+@_workspace_option
+@_log_format_option
 @click.argument("logs", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def hunt_command(
     rule_paths: tuple[Path, ...],
@@ -116,14 +181,16 @@ def hunt_command(
     now: str | None,
     engine: str,
     schedule: bool,
+    workspace: Path | None,
+    log_format: str | None,
     logs: tuple[Path, ...],
 ) -> None:
-    """Hunt LOGS (files or folders of EVTX, XML, JSON) with Sentinel analytic rules."""
+    """Hunt LOGS (files, folders or archives of logs), or a --workspace, with Sentinel rules."""
     err = _stderr()
     if samples:
         logs = (*logs, *sample_logs())
-    if not logs:
-        raise click.UsageError("give log files or folders to hunt, or --samples")
+    if not logs and workspace is None:
+        raise click.UsageError("give log files or folders to hunt, --workspace, or --samples")
 
     rules = load_rules(rule_paths or [bundled_rules_dir()])
     for error in rules.errors:
@@ -132,13 +199,13 @@ def hunt_command(
         err.print("No rule could be loaded.")
         sys.exit(EXIT_USAGE)
 
-    data = _read(logs, err)
+    tables = _tables(logs, workspace, log_format, err)
     if schedule:
         from kqlhunt.schedule.replay import replay_outcomes
 
-        outcomes = replay_outcomes(rules, data.tables.values(), engine=engine)
+        outcomes = replay_outcomes(rules, tables, engine=engine)
     else:
-        outcomes = hunt(rules, data.tables.values(), now=_now(now), engine=engine)
+        outcomes = hunt(rules, tables, now=_now(now), engine=engine)
     print_rule_summary(err, outcomes)
 
     alerts = [alert for outcome in outcomes for alert in outcome.alerts]
@@ -167,17 +234,26 @@ def hunt_command(
 )
 @_now_option
 @_engine_option
+@_workspace_option
+@_log_format_option
 def query_command(
-    kql: str, logs: tuple[Path, ...], samples: bool, fmt: str, now: str | None, engine: str
+    kql: str,
+    logs: tuple[Path, ...],
+    samples: bool,
+    fmt: str,
+    now: str | None,
+    engine: str,
+    workspace: Path | None,
+    log_format: str | None,
 ) -> None:
-    """Run one KQL query over LOGS and print the result. KQL '-' reads the query from stdin."""
+    """Run one KQL query over LOGS (or a --workspace) and print the result. KQL '-' reads the
+    query from stdin."""
     err = _stderr()
     if kql == "-":
         kql = sys.stdin.read()
     if samples:
         logs = (*logs, *sample_logs())
-    data = _read(logs, err)
-    runner = Engine(data.tables.values(), backend=engine, now=_now(now))
+    runner = Engine(_tables(logs, workspace, log_format, err), backend=engine, now=_now(now))
     try:
         result = runner.query(kql)
     except KqlHuntError as error:
@@ -187,6 +263,73 @@ def query_command(
         runner.close()
     write_result(result, fmt, Console(highlight=False), sys.stdout)
     err.print(f"{len(result)} row{'' if len(result) == 1 else 's'}.")
+
+
+@main.command("ingest")
+@click.argument("logs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--workspace",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The workspace folder (created when missing; appended to when it exists).",
+)
+@click.option(
+    "--format",
+    "log_format",
+    type=click.Choice(sorted(FORMAT_NAMES)),
+    help="Read every file in this format instead of telling it from the content.",
+)
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1), help="Parser processes."
+)
+def ingest_command(
+    logs: tuple[Path, ...], workspace: Path, log_format: str | None, workers: int
+) -> None:
+    """Parse LOGS once into a workspace: Parquet tables by table and day, and a manifest.
+
+    Files already in the workspace (same content) and events already stored are left out.
+    """
+    from kqlhunt.workspace import WorkspaceError, ingest
+
+    err = _stderr()
+    fmt: LogFormat | None = FORMAT_NAMES[log_format] if log_format else None
+    try:
+        with _progress(err) as progress:
+            report = ingest(logs, workspace, log_format=fmt, workers=workers, progress=progress)
+    except WorkspaceError as error:
+        raise click.BadParameter(str(error), param_hint="--workspace") from error
+    print_ingest_summary(err, report.stats)
+    stats = report.stats
+    err.print(
+        f"Workspace {workspace}: {stats.process_events} new process events"
+        f" ({stats.events_duplicate} already there), {stats.files_duplicate} files already"
+        f" ingested; rows per table: {report.workspace.manifest.tables}."
+    )
+
+
+@contextmanager
+def _progress(console: Console) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar of files, events and throughput on a terminal; nothing otherwise."""
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        TextColumn("{task.completed} files"),
+        BarColumn(bar_width=None),
+        TextColumn("{task.fields[events]} events, {task.fields[rate]:.0f}/s"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("ingest", total=None, events=0, rate=0.0)
+        start = time.monotonic()
+
+        def advance(_name: str, events: int, _kept: int) -> None:
+            rate = events / max(time.monotonic() - start, 1e-6)
+            bar.update(task, advance=1, events=events, rate=rate)
+
+        yield advance
 
 
 @main.command("compile")

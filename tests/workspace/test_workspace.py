@@ -1,0 +1,147 @@
+"""Workspaces: ingest into Parquet, query in place, append without duplicates, the CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kqlhunt.cli.main import main
+from kqlhunt.engine import Engine
+from kqlhunt.hunt import hunt
+from kqlhunt.normalize import read_logs
+from kqlhunt.rules.loader import bundled_rules_dir, load_rules
+from kqlhunt.samples import sample_logs
+from kqlhunt.workspace import Workspace, WorkspaceError, ingest
+
+DATA = Path(__file__).resolve().parents[1] / "normalize" / "data"
+NOW = ("--now", "2026-12-01T00:00:00Z")
+
+
+@pytest.fixture
+def logs(tmp_path: Path) -> Path:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    for name in ("winlogbeat.ndjson", "device_process_events.csv", "syslog_sysmon.log"):
+        shutil.copy(DATA / name, folder / name)
+    for sample in sample_logs():
+        shutil.copy(sample, folder / sample.name)
+    return folder
+
+
+def _count(tables: object, query: str) -> object:
+    engine = Engine(tables.values())  # type: ignore[attr-defined]
+    try:
+        return engine.query(query).rows
+    finally:
+        engine.close()
+
+
+def test_ingest_writes_partitions_and_manifest(logs: Path, tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+
+    report = ingest([logs], root, workers=1)
+
+    manifest = json.loads((root / "manifest.json").read_text("utf-8"))
+    assert len(manifest["sources"]) == report.files
+    assert all(len(s["sha256"]) == 64 for s in manifest["sources"])
+    assert manifest["tables"]["imProcessCreate"] == report.stats.process_events
+    assert manifest["time_range"]["start"] <= manifest["time_range"]["end"]
+    parts = list(root.glob("tables/table=imProcessCreate/day=*/part-*.parquet"))
+    assert parts
+    assert (root / "tables" / "table=DeviceProcessEvents" / "day=2024-03-03").is_dir()
+
+
+def test_workspace_query_equals_raw(logs: Path, tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    ingest([logs], root, workers=2)
+
+    stored = Workspace(root).tables()
+    raw = read_logs([logs], dedupe=True).tables
+    query = (
+        "imProcessCreate | summarize n = count() by EventProduct, Dvc | sort by EventProduct, Dvc"
+    )
+    assert _count(stored, query) == _count(raw, query)
+    assert _count(stored, "DeviceProcessEvents | count") == [(2,)]
+    assert _count(stored, "_ASim_ProcessEvent_Create | count") == _count(raw, "imProcess | count")
+
+
+def test_hunt_over_workspace_gives_the_same_alerts(logs: Path, tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    ingest([logs], root, workers=1)
+    rules = load_rules([bundled_rules_dir()]).rules
+
+    def alerts(tables: object) -> list[tuple[str, str]]:
+        outcomes = hunt(rules, tables.values())  # type: ignore[attr-defined]
+        return sorted((a.rule_name, str(a.time)) for o in outcomes for a in o.alerts)
+
+    from_raw = alerts(read_logs([logs], dedupe=True).tables)
+    assert from_raw
+    assert alerts(Workspace(root).tables()) == from_raw
+
+
+def test_appending_twice_adds_nothing(logs: Path, tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    first = ingest([logs], root, workers=1)
+    copy = tmp_path / "copy"
+    shutil.copytree(logs, copy)
+    (copy / "winlogbeat.ndjson").write_text(
+        (logs / "winlogbeat.ndjson").read_text("utf-8") + "\n", "utf-8"
+    )
+
+    again = ingest([logs], root, workers=1)
+    other_files = ingest([copy], root, workers=1)
+
+    assert again.stats.files_duplicate == first.files
+    assert again.stats.process_events == 0
+    assert other_files.stats.process_events == 0
+    assert other_files.stats.events_duplicate == 2  # the edited file's two events
+    tables = Workspace(root).tables()
+    assert _count(tables, "imProcessCreate | count") == [(first.stats.process_events,)]
+
+
+def test_not_a_workspace(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError, match="not a kqlhunt workspace"):
+        Workspace(tmp_path)
+
+
+def test_cli_ingest_then_query_and_hunt(logs: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    root = tmp_path / "ws"
+
+    result = runner.invoke(main, ["ingest", str(logs), "--workspace", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "new process events" in result.output
+
+    again = runner.invoke(main, ["ingest", str(logs), "--workspace", str(root)])
+    assert "0 new process events" in again.output
+
+    query = runner.invoke(
+        main,
+        ["query", "SecurityEvent | count", "--workspace", str(root), "--format", "csv"],
+    )
+    assert query.exit_code == 0, query.output
+    assert "Count\n2" in query.output.replace("\r", "")
+
+    hunted = runner.invoke(main, ["hunt", "--workspace", str(root), *NOW])
+    raw = runner.invoke(main, ["hunt", str(logs), *NOW])
+    assert hunted.exit_code == raw.exit_code == 1
+
+
+def test_cli_format_override_and_bad_workspace(tmp_path: Path) -> None:
+    runner = CliRunner()
+    text = tmp_path / "events.txt"
+    shutil.copy(DATA / "syslog_sysmon.log", text)
+
+    result = runner.invoke(
+        main, ["ingest", str(text), "--workspace", str(tmp_path / "ws"), "--format", "syslog"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 new process events" in result.output
+
+    missing = runner.invoke(main, ["query", "imProcess | count", "--workspace", str(tmp_path)])
+    assert missing.exit_code == 2
+    assert "not a kqlhunt workspace" in missing.output
