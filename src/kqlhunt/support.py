@@ -9,6 +9,7 @@ from __future__ import annotations
 from kqlhunt.compiler.aggregates import AGGREGATES
 from kqlhunt.compiler.functions import AGGREGATE_NAMES, FUNCTIONS
 from kqlhunt.compiler.functions_user import SPECIAL_FUNCTIONS
+from kqlhunt.kql.dynamic_operators import PARTIAL_SUPPORT
 from kqlhunt.kql.parser import (
     COMPARISONS,
     KNOWN_UNSUPPORTED_OPERATORS,
@@ -50,7 +51,7 @@ def support_markdown() -> str:
         "|---|---|",
     ]
     lines += [_row(s, "supported (source)") for s in SOURCES]
-    lines += [_row(op, "supported") for op in sorted(Parser.OPERATORS)]
+    lines += [_row(op, PARTIAL_SUPPORT.get(op, "supported")) for op in sorted(Parser.OPERATORS)]
     lines += [_row(op, "not yet: explicit error") for op in sorted(KNOWN_UNSUPPORTED_OPERATORS)]
     lines += ["", "## Statements", "", "| statement | status |", "|---|---|"]
     lines += [_row(s, "supported") for s in STATEMENTS]

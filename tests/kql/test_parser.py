@@ -157,13 +157,12 @@ def test_syntax_errors_carry_line_column_and_caret(
 @pytest.mark.parametrize(
     ("text", "construct", "column"),
     [
-        ("T | mv-expand x", "the 'mv-expand' operator", 5),
-        ('T | parse x with * "a" y', "the 'parse' operator", 5),
-        ("T | evaluate bag_unpack(x)", "the 'evaluate' operator", 5),
+        ("T | parse-kv x as (a: string)", "the 'parse-kv' operator", 5),
+        ("T | render timechart", "the 'render' operator", 5),
+        ("T | sample 3", "the 'sample' operator", 5),
         ("T | make-series c = count() on t step 1h", "the 'make-series' operator", 5),
         ("T | where x like 'a'", "the 'like' operator", 13),
         ("set x = 1; T", "the 'set' statement", 1),
-        ("print t = typeof(long)", "typeof()", 11),
     ],
 )
 def test_known_but_unsupported_constructs_are_named(text: str, construct: str, column: int) -> None:

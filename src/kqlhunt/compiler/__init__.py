@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 from sqlglot import exp
 
+from kqlhunt.compiler import dynamic_functions  # noqa: F401  (registers functions)
 from kqlhunt.compiler.functions_user import bind_let
 from kqlhunt.compiler.relation import ROW_ORDER
 from kqlhunt.compiler.scope import QueryContext

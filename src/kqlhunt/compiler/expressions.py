@@ -298,10 +298,19 @@ class ExpressionCompiler:
         return Typed(exp.Not(this=exp.paren(sql)) if node.negated else sql, KqlType.BOOL)
 
     def visit_Member(self, node: ast.Member) -> Typed:
-        raise self.context.unsupported("dynamic property access (x.key)", node.offset)
+        from kqlhunt.compiler.dynamic import compile_member
+
+        return compile_member(self, node)
 
     def visit_Index(self, node: ast.Index) -> Typed:
-        raise self.context.unsupported("dynamic indexing (x[i])", node.offset)
+        from kqlhunt.compiler.dynamic import compile_index
+
+        return compile_index(self, node)
+
+    def visit_TypeOf(self, node: ast.TypeOf) -> Typed:
+        from kqlhunt.compiler.dynamic import compile_typeof
+
+        return compile_typeof(self, node)
 
     def visit_TabularSubquery(self, node: ast.TabularSubquery) -> Typed:
         raise self.context.unsupported("a tabular expression as a scalar", node.offset)

@@ -426,3 +426,25 @@ class TabularCompiler:
         from kqlhunt.compiler.summarize import summarize
 
         return summarize(self, relation, node)
+
+    # -- dynamic values and text ---------------------------------------------------------------
+
+    def visit_MvExpand(self, relation: Relation, node: ast.MvExpand) -> Relation:
+        from kqlhunt.compiler.mvexpand import mv_expand
+
+        return mv_expand(self, relation, node)
+
+    def visit_MvApply(self, relation: Relation, node: ast.MvApply) -> Relation:
+        from kqlhunt.compiler.mvexpand import mv_apply
+
+        return mv_apply(self, relation, node)
+
+    def visit_Parse(self, relation: Relation, node: ast.Parse) -> Relation:
+        from kqlhunt.compiler.parse_operator import parse
+
+        return parse(self, relation, node)
+
+    def visit_Evaluate(self, relation: Relation, node: ast.Evaluate) -> Relation:
+        from kqlhunt.compiler.evaluate import evaluate
+
+        return evaluate(self, relation, node)

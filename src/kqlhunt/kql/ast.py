@@ -99,6 +99,13 @@ class Index(Expr):
 
 
 @dataclass(frozen=True, slots=True)
+class TypeOf(Expr):
+    """`typeof(long)`: a type named as an argument (`extract(..., typeof(int))`)."""
+
+    type: KqlType
+
+
+@dataclass(frozen=True, slots=True)
 class TabularSubquery(Expr):
     """A tabular expression used as a scalar operand, e.g. the list of `in ((T | project x))`."""
 
@@ -226,6 +233,66 @@ class Distinct(Operator):
 class Summarize(Operator):
     aggregates: tuple[Assignment, ...]
     by: tuple[Assignment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExpandItem:
+    """One column of `mv-expand` / `mv-apply`: `[Name =] expr [to typeof(T)]`."""
+
+    name: str | None
+    expr: Expr
+    to_type: KqlType | None = None
+    offset: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class MvExpand(Operator):
+    items: tuple[ExpandItem, ...]
+    kind: str = "bag"  # "bag" or "array": how a property-bag entry becomes a value
+    item_index: str | None = None  # with_itemindex=Name
+    limit: Expr | None = None
+    legacy: bool = False  # `mvexpand`: at most 128 rows per input row by default
+
+
+@dataclass(frozen=True, slots=True)
+class MvApply(Operator):
+    """`mv-apply items on (operators)`: the operators run once per input row, over its rows."""
+
+    items: tuple[ExpandItem, ...]
+    operators: tuple[Operator, ...]
+    kind: str = "bag"
+    item_index: str | None = None
+    limit: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsePart:
+    """A piece of a `parse` pattern: `*`, a constant, or a column `Name[:type]`."""
+
+    kind: str  # "star", "text" or "column"
+    value: str = ""  # the constant, or the column name
+    type: KqlType = KqlType.STRING
+    offset: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Parse(Operator):
+    source: Expr
+    parts: tuple[ParsePart, ...]
+    kind: str = "simple"  # "simple", "regex" or "relaxed"
+    flags: str = ""
+    keep_failures: bool = True  # false for parse-where: rows that do not match are dropped
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluate(Operator):
+    """`evaluate plugin(args) [: (schema)]`; `keeps_input` when the schema starts with `*`."""
+
+    plugin: str
+    args: tuple[Expr, ...]
+    named_args: tuple[tuple[str, Expr], ...] = ()
+    schema: tuple[tuple[str, KqlType], ...] | None = None
+    keeps_input: bool = False
 
 
 # ---------------------------------------------------------------------------------------------

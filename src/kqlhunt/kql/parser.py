@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from kqlhunt.errors import KqlSyntaxError, UnsupportedKqlError
-from kqlhunt.kql import ast, table_operators
+from kqlhunt.kql import ast, dynamic_operators, table_operators
 from kqlhunt.kql.literals import parse_datetime, parse_timespan
 from kqlhunt.kql.tokens import Token, TokenType, position_of, tokenize
 from kqlhunt.types import KqlType
@@ -52,14 +52,8 @@ COMPARISONS = frozenset({"==", "!=", "<>", "<", "<=", ">", ">=", "=~", "!~"})
 # Tabular operators of KQL that the parser knows by name but kqlhunt does not run yet.
 KNOWN_UNSUPPORTED_OPERATORS = frozenset(
     {
-        "mv-expand",
-        "mvexpand",
-        "mv-apply",
-        "parse",
-        "parse-where",
         "parse-kv",
         "make-series",
-        "evaluate",
         "render",
         "sample",
         "sample-distinct",
@@ -628,9 +622,15 @@ class Parser:
         if word in _TYPED_LITERALS and self._typed_literal_follows():
             return self.parse_typed_literal(token, _TYPED_LITERALS[word])
         if word == "typeof":
-            raise self.unsupported("typeof()", token.offset)
+            return self.parse_typeof(token)
         args, named = self.parse_call_args()
         return ast.Call(word, args, named, offset=token.offset)
+
+    def parse_typeof(self, token: Token) -> ast.Expr:
+        self.expect_op("(", "after 'typeof'")
+        kql_type = self.parse_type_name()
+        self.expect_op(")", "to close 'typeof('")
+        return ast.TypeOf(kql_type, offset=token.offset)
 
     def _typed_literal_follows(self) -> bool:
         ahead = 2 if self.peek().is_op("-", "+") else 1  # a signed number: long(-3)
@@ -773,6 +773,7 @@ Parser.OPERATORS = {
     "count": Parser._parse_count,
     "distinct": Parser._parse_distinct,
     "summarize": Parser._parse_summarize,
+    **dynamic_operators.OPERATORS,
     **table_operators.OPERATORS,
 }
 
