@@ -54,7 +54,6 @@ def test_device_process_events_export(data_dir: Path, name: str) -> None:
     assert first[f.TARGET_PROCESS_FILENAME] == "powershell.exe"
     assert first[f.TARGET_PROCESS_ID] == "6012"
     assert (first[f.TARGET_USERNAME], first[f.TARGET_USERNAME_TYPE]) == ("contoso\\erin", "Windows")
-    assert first[f.TARGET_USER_UPN] == "erin@contoso.com"
     assert (first[f.DVC_HOSTNAME], first[f.DVC_DOMAIN]) == ("ws09", "contoso.com")
     assert (first[f.DVC_ID_TYPE], first[f.DVC_OS]) == ("MDEid", "Windows")
     assert first[f.PARENT_PROCESS_NAME] == "explorer.exe"

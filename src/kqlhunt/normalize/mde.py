@@ -153,12 +153,8 @@ _COPIED: dict[str, str] = {
     "InitiatingProcessParentId": f.PARENT_PROCESS_ID,
     "InitiatingProcessParentFileName": f.PARENT_PROCESS_NAME,
     "AccountSid": f.TARGET_USER_ID,
-    "AccountUpn": f.TARGET_USER_UPN,
-    "AccountObjectId": f.TARGET_USER_AAD_ID,
     "LogonId": f.TARGET_USER_SESSION_ID,
     "InitiatingProcessAccountSid": f.ACTOR_USER_ID,
-    "InitiatingProcessAccountUpn": f.ACTOR_USER_UPN,
-    "InitiatingProcessAccountObjectId": f.ACTOR_USER_AAD_ID,
     "InitiatingProcessLogonId": f.ACTOR_SESSION_ID,
     "ReportId": f.EVENT_ORIGINAL_UID,
 }

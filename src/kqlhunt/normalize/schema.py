@@ -182,14 +182,6 @@ THREAT_IS_ACTIVE: Final = "ThreatIsActive"
 THREAT_FIRST_REPORTED_TIME: Final = "ThreatFirstReportedTime"
 THREAT_LAST_REPORTED_TIME: Final = "ThreatLastReportedTime"
 
-# User-entity extension fields the schema tooling accepts for process events
-ACTOR_USER_UPN: Final = "ActorUserUpn"
-ACTOR_USER_AAD_ID: Final = "ActorUserAadId"
-ACTOR_USER_SID: Final = "ActorUserSid"
-TARGET_USER_UPN: Final = "TargetUserUpn"
-TARGET_USER_AAD_ID: Final = "TargetUserAadId"
-TARGET_USER_SID: Final = "TargetUserSid"
-
 _D = KqlType.DATETIME
 _S = KqlType.STRING
 
@@ -348,12 +340,5 @@ IM_PROCESS_CREATE: Final[dict[str, KqlType]] = {
     THREAT_IS_ACTIVE: KqlType.BOOL,
     THREAT_FIRST_REPORTED_TIME: _D,
     THREAT_LAST_REPORTED_TIME: _D,
-    # User-entity extension fields
-    ACTOR_USER_UPN: _S,
-    ACTOR_USER_AAD_ID: _S,
-    ACTOR_USER_SID: _S,
-    TARGET_USER_UPN: _S,
-    TARGET_USER_AAD_ID: _S,
-    TARGET_USER_SID: _S,
 }
 """The columns of `imProcessCreate` in schema order, with their KQL types."""

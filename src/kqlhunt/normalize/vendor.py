@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from kqlhunt.normalize import schema as f
 from kqlhunt.normalize.base import (
@@ -220,7 +220,7 @@ def _event(row: Row, event: WinEvent) -> None:
 def event_data_xml(data: Mapping[str, object]) -> str:
     """The `<DataItem>` XML the legacy agent stores in `Event.EventData`."""
     items = "".join(
-        f"<Data Name={quoteattr(name)}>{escape(text(value))}</Data>"
+        f'<Data Name="{escape(name)}">{escape(text(value))}</Data>'
         for name, value in data.items()
         if not isinstance(value, (list, dict))
     )
@@ -259,7 +259,7 @@ def _syslog(row: Row, event: WinEvent) -> None:
 
 def _linux_sysmon_xml(event: WinEvent) -> str:
     items = "".join(
-        f"<Data Name={quoteattr(name)}>{escape(text(value))}</Data>"
+        f'<Data Name="{escape(name)}">{escape(text(value))}</Data>'
         for name, value in event.data.items()
     )
     time = event.time.isoformat().replace("+00:00", "Z") if event.time else ""

@@ -1,0 +1,145 @@
+"""Ingest throughput beside the raw speed of the `evtx` library, and peak memory on a large input.
+
+    .venv/bin/python benchmarks/ingest.py                 # corpus EVTX rates, then a 2 GB input
+    .venv/bin/python benchmarks/ingest.py --gb 1 --runs 3
+
+* Raw EVTX rate: every record of the corpus EVTX files decoded by `evtx` (`records_json()`),
+  nothing else; events/s, median of `--runs`.
+* Ingest rate: `kqlhunt.workspace.ingest` of the same files into a fresh workspace (2 parser
+  processes, Parquet written); events/s, median of `--runs`.
+* Peak memory: ingest of an input of `--gb` gigabytes built by linking corpus files (EVTX,
+  NDJSON, CSV) over and over into a temporary folder; the largest resident set of the ingest
+  process and its workers. Nothing is kept afterwards.
+
+Needs the corpus beside the repository (../shared/corpus).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import evtx
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def evtx_files() -> list[Path]:
+    return sorted(p for p in CORPUS.rglob("*.evtx") if "sentinel-rules" not in str(p))
+
+
+def raw_evtx_rate(files: list[Path]) -> tuple[int, float]:
+    start = time.perf_counter()
+    count = 0
+    for path in files:
+        try:
+            parser = evtx.PyEvtxParser(str(path))
+            iterator = parser.records_json()
+            while True:
+                try:
+                    next(iterator)
+                    count += 1
+                except StopIteration:
+                    break
+                except (RuntimeError, OSError, ValueError):
+                    continue
+        except (RuntimeError, OSError):
+            continue
+    return count, time.perf_counter() - start
+
+
+def ingest_rate(files: list[Path], workers: int) -> tuple[int, float]:
+    from kqlhunt.workspace import ingest
+
+    with tempfile.TemporaryDirectory(prefix="kqlhunt-bench-") as folder:
+        start = time.perf_counter()
+        report = ingest(files, Path(folder) / "ws", workers=workers, dedupe=False)
+        return report.stats.events_read, time.perf_counter() - start
+
+
+def build_input(folder: Path, gigabytes: float) -> tuple[int, int]:
+    """Link corpus log files into `folder` until their total size reaches `gigabytes`."""
+    sources = [
+        p
+        for p in CORPUS.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in (".evtx", ".json", ".csv", ".log")
+        and "sentinel-rules" not in str(p)
+        and "SigmaHQ" not in str(p)  # thousands of tiny files; they dominate by count, not bytes
+    ]
+    target = int(gigabytes * (1 << 30))
+    total = files = 0
+    copy = 0
+    while total < target:
+        copy += 1
+        sub = folder / f"copy{copy:04d}"
+        sub.mkdir()
+        for number, path in enumerate(sources):
+            link = sub / f"{number:04d}{path.suffix}"
+            os.symlink(path, link)
+            total += path.stat().st_size
+            files += 1
+            if total >= target:
+                break
+    return files, total
+
+
+def peak_memory(gigabytes: float, workers: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="kqlhunt-bench-") as folder:
+        logs = Path(folder) / "logs"
+        logs.mkdir()
+        files, size = build_input(logs, gigabytes)
+        code = (
+            "import sys; from pathlib import Path; from kqlhunt.workspace import ingest; "
+            f"r = ingest([Path({str(logs)!r})], Path({folder!r}) / 'ws', workers={workers}, "
+            "dedupe=False); print(r.stats.events_read, r.stats.process_events)"
+        )
+        start = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        ).stdout.split()
+        seconds = time.perf_counter() - start
+        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        events, kept = int(out[0]), int(out[1])
+        print(
+            f"multi-GB input: {files} files, {size / (1 << 30):.2f} GiB, {events} events "
+            f"({kept} process events) in {seconds:.1f} s = {events / seconds:,.0f} events/s; "
+            f"peak RSS of the largest process {peak_kib / 1024:.0f} MiB"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--gb", type=float, default=2.0, help="size of the large input; 0 skips it")
+    args = parser.parse_args()
+    if not CORPUS.is_dir():
+        sys.exit(f"corpus not found at {CORPUS}")
+
+    files = evtx_files()
+    size = sum(p.stat().st_size for p in files)
+    raw = [raw_evtx_rate(files) for _ in range(args.runs)]
+    ours = [ingest_rate(files, args.workers) for _ in range(args.runs)]
+    raw_rate = statistics.median(n / s for n, s in raw)
+    our_rate = statistics.median(n / s for n, s in ours)
+    print(f"{len(files)} EVTX files, {size / (1 << 20):.1f} MiB, {raw[0][0]} records")
+    print(f"raw evtx library:  {raw_rate:,.0f} events/s (median of {args.runs})")
+    print(
+        f"kqlhunt ingest:    {our_rate:,.0f} events/s (median of {args.runs}, "
+        f"{args.workers} workers, Parquet written)"
+    )
+    if args.gb > 0:
+        peak_memory(args.gb, args.workers)
+
+
+if __name__ == "__main__":
+    main()
