@@ -15,7 +15,7 @@ import pytest
 from kqlhunt.catalog import TableData
 from kqlhunt.errors import KqlSemanticError, UnsupportedKqlError
 from kqlhunt.types import KqlType
-from tests.kql.semantics import rows, scalar
+from tests.kql.semantics import rows, run, scalar
 
 BAG = 'dynamic({"a": 1, "b": {"c": [10, 20, 30]}, "n": null, "s": "text", "a b": 2})'
 
@@ -217,3 +217,34 @@ def test_typeof_outside_an_argument_is_not_a_silent_value() -> None:
 def test_array_sort_with_several_arrays_is_named() -> None:
     with pytest.raises(UnsupportedKqlError, match="array_sort_asc"):
         scalar("array_sort_asc(dynamic([1]), dynamic([2]))")
+
+
+# -- aggregations -------------------------------------------------------------------------
+
+_GROUPS = (
+    'datatable(g: long, d: dynamic)[1, dynamic({"a": 1}), 1, dynamic([1, 2]), 1, dynamic([2, 3]),'
+    ' 1, dynamic({"b": 2}), 2, dynamic(null), 2, dynamic("x")]'
+)
+
+
+def test_make_bag_merges_the_bags_of_a_group() -> None:
+    query = f"{_GROUPS} | summarize make_bag(d), make_bag_if(d, false) by g | sort by g asc"
+    assert rows(query) == [(1, {"a": 1, "b": 2}, {}), (2, {}, {})]
+
+
+def test_make_bag_default_name_and_type_check() -> None:
+    assert run(f"{_GROUPS} | summarize make_bag(d)").column_names == ["bag_d"]
+    with pytest.raises(KqlSemanticError, match="needs a dynamic value"):
+        rows(f"{_GROUPS} | summarize make_bag(g)")
+
+
+def test_make_set_of_arrays_adds_their_elements() -> None:
+    query = f"{_GROUPS} | where g == 1 | summarize make_set(d)"
+    assert rows(query) == [([{"a": 1}, 1, 2, 3, {"b": 2}],)]
+    assert rows(f"{_GROUPS} | where g == 2 | summarize s = make_set(d, 5)") == [(["x"],)]
+
+
+def test_make_list_of_dynamic_values_keeps_each_value() -> None:
+    query = f"{_GROUPS} | summarize l = make_list(d) by g | sort by g asc"
+    assert rows(query) == [(1, [{"a": 1}, [1, 2], [2, 3], {"b": 2}]), (2, ["x"])]
+    assert rows(f"{_GROUPS} | summarize l = makelist(d, 2)") == [([{"a": 1}, [1, 2]],)]

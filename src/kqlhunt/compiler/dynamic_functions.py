@@ -33,7 +33,7 @@ _X = "x"
 _I = "i"
 
 
-def _lambda(body: exp.Expr, *names: str) -> exp.Lambda:
+def lambda_(body: exp.Expr, *names: str) -> exp.Lambda:
     return exp.Lambda(this=body, expressions=[exp.to_identifier(n) for n in names])
 
 
@@ -62,10 +62,10 @@ def _only_arrays(values: list[Typed], result: exp.Expr) -> exp.Expr:
     return exp.Case(ifs=[exp.If(this=condition, true=result)]).else_(_null_dynamic())
 
 
-def _distinct_in_order(items: exp.Expr) -> exp.Expr:
+def distinct_in_order(items: exp.Expr) -> exp.Expr:
     """Keep the first of equal elements, in order."""
     first = exp.EQ(this=func("LIST_POSITION", items.copy(), _var(_X)), expression=_var(_I))
-    return exp.ArrayFilter(this=items, expression=_lambda(first, _X, _I))
+    return exp.ArrayFilter(this=items, expression=lambda_(first, _X, _I))
 
 
 def _dynamic_args(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> None:
@@ -165,7 +165,7 @@ def _repeat(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     value, count = args
     _whole_number(c, node, count, 1)
     series = exp.GenerateSeries(start=exp.Literal.number(1), end=count.sql)
-    repeated = func("LIST_TRANSFORM", series, _lambda(to_json(value), _X))
+    repeated = func("LIST_TRANSFORM", series, lambda_(to_json(value), _X))
     return Typed(array_value(repeated), KqlType.DYNAMIC)
 
 
@@ -263,7 +263,7 @@ def _sorter(descending: bool) -> Rule:
                 f"'{node.name}()' with a second argument", node.args[1].offset
             )
         key, _ = _sort_key(_var(_X))
-        keyed = func("LIST_TRANSFORM", elements(array.sql), _lambda(key, _X))
+        keyed = func("LIST_TRANSFORM", elements(array.sql), lambda_(key, _X))
         ordered = func("LIST_SORT", keyed)
         if descending:
             # Values run backwards within each kind; the kinds and nulls keep their places.
@@ -271,14 +271,14 @@ def _sorter(descending: bool) -> Rule:
             groups = [
                 exp.ArrayFilter(
                     this=backwards.copy(),
-                    expression=_lambda(
+                    expression=lambda_(
                         exp.EQ(this=_field("r"), expression=exp.Literal.number(rank)), _X
                     ),
                 )
                 for rank in (0, 1, 2, 9)
             ]
             ordered = exp.ArrayConcat(this=groups[0], expressions=groups[1:])
-        values = func("LIST_TRANSFORM", ordered, _lambda(_field("v"), _X))
+        values = func("LIST_TRANSFORM", ordered, lambda_(_field("v"), _X))
         return Typed(_only_arrays([array], array_value(values)), KqlType.DYNAMIC)
 
     return compile_sort
@@ -295,7 +295,7 @@ def _strcat_array(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> T
     texts = func(
         "LIST_TRANSFORM",
         elements(array.sql),
-        _lambda(
+        lambda_(
             exp.Coalesce(
                 this=func("JSON_EXTRACT_STRING", _var(_X), exp.Literal.string("$")),
                 expressions=[exp.Literal.string("")],
@@ -332,7 +332,7 @@ def _zip(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     series = exp.GenerateSeries(
         start=exp.Literal.number(0), end=exp.Sub(this=longest, expression=exp.Literal.number(1))
     )
-    rows = func("LIST_TRANSFORM", series, _lambda(array_value(row), _I))
+    rows = func("LIST_TRANSFORM", series, lambda_(array_value(row), _I))
     return Typed(_only_arrays(args, array_value(rows)), KqlType.DYNAMIC)
 
 
@@ -345,7 +345,7 @@ def _set_union(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Type
     joined = exp.ArrayConcat(
         this=elements(args[0].sql), expressions=[elements(a.sql) for a in args[1:]]
     )
-    return Typed(_only_arrays(args, array_value(_distinct_in_order(joined))), KqlType.DYNAMIC)
+    return Typed(_only_arrays(args, array_value(distinct_in_order(joined))), KqlType.DYNAMIC)
 
 
 def _membership(items: exp.Expr, others: list[Typed], inside: bool) -> exp.Expr:
@@ -354,20 +354,20 @@ def _membership(items: exp.Expr, others: list[Typed], inside: bool) -> exp.Expr:
         found = exp.ArrayContains(this=elements(other.sql), expression=_var(_X))
         tests.append(found)
     test = exp.and_(*tests) if inside else exp.Not(this=exp.paren(exp.or_(*tests)))
-    return exp.ArrayFilter(this=items, expression=_lambda(test, _X))
+    return exp.ArrayFilter(this=items, expression=lambda_(test, _X))
 
 
 @rule("set_intersect", arity=(2, 64))
 def _set_intersect(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     _dynamic_args(c, node, args)
-    kept = _membership(_distinct_in_order(elements(args[0].sql)), args[1:], inside=True)
+    kept = _membership(distinct_in_order(elements(args[0].sql)), args[1:], inside=True)
     return Typed(_only_arrays(args, array_value(kept)), KqlType.DYNAMIC)
 
 
 @rule("set_difference", arity=(2, 64))
 def _set_difference(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     _dynamic_args(c, node, args)
-    kept = _membership(_distinct_in_order(elements(args[0].sql)), args[1:], inside=False)
+    kept = _membership(distinct_in_order(elements(args[0].sql)), args[1:], inside=False)
     return Typed(_only_arrays(args, array_value(kept)), KqlType.DYNAMIC)
 
 
@@ -423,7 +423,7 @@ def _split(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     text = convert(args[0], KqlType.STRING).sql
     delimiter = convert(args[1], KqlType.STRING).sql
     parts = func("STR_SPLIT", text, delimiter)
-    texts = func("LIST_TRANSFORM", parts, _lambda(func("TO_JSON", _var(_X)), _X))
+    texts = func("LIST_TRANSFORM", parts, lambda_(func("TO_JSON", _var(_X)), _X))
     if len(args) == 3:
         _whole_number(c, node, args[2], 2)
         position = exp.Add(this=p(args[2].sql), expression=exp.Literal.number(1))
@@ -483,7 +483,7 @@ def _extract_all(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Ty
         found = exp.RegexpExtractAll(
             this=text, expression=pattern, group=exp.Literal.number(groups[0])
         )
-        values = func("LIST_TRANSFORM", found, _lambda(func("TO_JSON", _var(_X)), _X))
+        values = func("LIST_TRANSFORM", found, lambda_(func("TO_JSON", _var(_X)), _X))
     else:
         # Each whole match, then its groups read again from the match itself.
         whole = exp.RegexpExtractAll(
@@ -500,7 +500,11 @@ def _extract_all(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Ty
                 for g in groups
             ]
         )
-        values = func("LIST_TRANSFORM", whole, _lambda(array_value(row), _X))
+        values = func("LIST_TRANSFORM", whole, lambda_(array_value(row), _X))
     none = exp.EQ(this=exp.ArraySize(this=values), expression=exp.Literal.number(0))
     sql = exp.Case(ifs=[exp.If(this=none, true=_null_dynamic())]).else_(array_value(values.copy()))
     return Typed(sql, KqlType.DYNAMIC)
+
+
+# The aggregations over dynamic values build on the helpers above.
+from kqlhunt.compiler import dynamic_aggregates  # noqa: E402, F401
