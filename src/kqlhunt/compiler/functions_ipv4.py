@@ -136,13 +136,13 @@ def _ipv4_is_match(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> 
 def _ipv4_compare(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     left, right = _same_network(c, node, args, use_second_prefix_only=False)
     sign = exp.Sign(this=exp.Sub(this=p(left), expression=p(right)))
-    return Typed(cast(sign, KqlType.INT), KqlType.INT)
+    return Typed(cast(sign, KqlType.LONG), KqlType.LONG)
 
 
 @rule("ipv4_netmask_suffix", arity=(1, 1))
 def _ipv4_netmask_suffix(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     _, prefix = parse_address(text(c, args[0]).sql)
-    return Typed(cast(prefix, KqlType.INT), KqlType.INT)
+    return Typed(cast(prefix, KqlType.LONG), KqlType.LONG)
 
 
 # -- addresses inside text -----------------------------------------------------------------------

@@ -104,9 +104,7 @@ def _sqrt(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
 
 @rule("sign", arity=(1, 1))
 def _sign(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
-    expect(c, node, args[0], 0, *_NUMBERS)
-    result = args[0].type if args[0].type in _INTEGERS else KqlType.REAL
-    return Typed(cast(exp.Sign(this=args[0].sql), result), result)
+    return Typed(cast(exp.Sign(this=_real(c, node, args, 0)), KqlType.REAL), KqlType.REAL)
 
 
 def _is_infinite(x: exp.Expr) -> exp.Expr:
