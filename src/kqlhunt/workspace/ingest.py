@@ -20,11 +20,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from kqlhunt.catalog import TableData
 from kqlhunt.normalize.detect import LogFormat
 from kqlhunt.normalize.ingest import RowCollector, iter_files, read_file
 from kqlhunt.normalize.model import IngestStats, Skipped
 from kqlhunt.normalize.schema import TABLE_NAME
-from kqlhunt.normalize.tables import KEY_COLUMN
+from kqlhunt.normalize.tables import KEY_COLUMN, TABLE_SCHEMAS
 from kqlhunt.workspace.store import Source, Workspace
 
 logger = logging.getLogger(__name__)
@@ -53,12 +54,16 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def parse_file(path: str, log_format: LogFormat | None) -> tuple[IngestStats, dict[str, pa.Table]]:
-    """Parse one file into Arrow tables (with event keys). Runs in a worker process."""
+Parsed = tuple[IngestStats, dict[str, list[dict[str, object]]], dict[str, list[int]]]
+
+
+def parse_file(path: str, log_format: LogFormat | None) -> Parsed:
+    """Parse one file into rows and event keys per table. Runs in a worker process; Arrow
+    tables are built in batches by the writer, not per file (small files would pay for it)."""
     stats = IngestStats()
     collector = RowCollector(dedupe=True)
     read_file(Path(path), stats, lambda rows: collector.add(rows, stats), log_format=log_format)
-    return stats, collector.arrow_with_keys()
+    return stats, collector.rows, collector.keys
 
 
 def ingest(
@@ -108,20 +113,21 @@ def ingest(
         now = datetime.now(timezone.utc).isoformat()
         todo.append((path, Source(str(path), sha, path.stat().st_size, now)))
 
-    for (_path, source), (file_stats, tables) in zip(
+    for (_path, source), (file_stats, rows, keys) in zip(
         todo, _parsed(todo, log_format, workers), strict=True
     ):
-        kept = _accept(tables, seen, dedupe, file_stats)
-        for name, table in kept.items():
-            writer.add(name, table)
+        fresh = _fresh(keys.get(TABLE_NAME, []), seen, dedupe, file_stats)
+        for name in rows:
+            writer.add(name, rows[name], keys[name], fresh)
         source.events = file_stats.events_read
-        source.process_events = kept[TABLE_NAME].num_rows if TABLE_NAME in kept else 0
+        source.process_events = file_stats.process_events
         manifest.sources.append(source)
         stats.merge(file_stats)
         if progress is not None:
             progress(source.path, stats.events_read, stats.process_events)
 
     writer.flush()
+    stats.per_table = dict(writer.written)
     manifest.add_stats(stats)
     workspace.save()
     return IngestReport(workspace, stats, len(todo))
@@ -129,14 +135,14 @@ def ingest(
 
 def _parsed(
     todo: list[tuple[Path, Source]], log_format: LogFormat | None, workers: int
-) -> Iterator[tuple[IngestStats, dict[str, pa.Table]]]:
+) -> Iterator[Parsed]:
     """Parse results in input order, at most `2 * workers` files ahead."""
     if workers <= 1 or len(todo) <= 1:
         for path, _source in todo:
             yield parse_file(str(path), log_format)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: deque[Future[tuple[IngestStats, dict[str, pa.Table]]]] = deque()
+        pending: deque[Future[Parsed]] = deque()
         queue = iter(todo)
         for path, _source in queue:
             pending.append(pool.submit(parse_file, str(path), log_format))
@@ -150,30 +156,19 @@ def _parsed(
             yield result
 
 
-def _accept(
-    tables: dict[str, pa.Table], seen: set[int], dedupe: bool, stats: IngestStats
-) -> dict[str, pa.Table]:
-    """The rows of events not stored yet; the counts of `stats` follow what is kept."""
-    union = tables.get(TABLE_NAME)
-    if not dedupe or union is None:
-        return tables
-    fresh: set[int] = set()
-    for key in union.column(KEY_COLUMN).to_pylist():
-        if key not in seen:
-            fresh.add(key)
-    dropped = union.num_rows - len(fresh)
+def _fresh(keys: list[int], seen: set[int], dedupe: bool, stats: IngestStats) -> set[int] | None:
+    """The keys of events not stored yet (None: keep everything); counts follow what is kept."""
+    if not dedupe:
+        return None
+    fresh = {key for key in keys if key not in seen}
     seen.update(fresh)
-    if not dropped:
-        return tables
-    stats.events_duplicate += dropped
-    stats.process_events -= dropped
-    kept: dict[str, pa.Table] = {}
-    for name, table in tables.items():
-        mask = pa.array([k in fresh for k in table.column(KEY_COLUMN).to_pylist()])
-        kept[name] = table.filter(mask)
-        stats.per_table[name] = kept[name].num_rows
-    stats.per_product = {}
-    return kept
+    dropped = len(keys) - len(fresh)
+    if dropped:
+        stats.events_duplicate += dropped
+        stats.process_events -= dropped
+        stats.per_product = {}
+        stats.per_table = {}
+    return fresh
 
 
 class _BufferedWriter:
@@ -182,26 +177,34 @@ class _BufferedWriter:
     def __init__(self, workspace: Workspace, batch_rows: int) -> None:
         self.workspace = workspace
         self.batch_rows = batch_rows
-        self.buffers: dict[str, list[pa.Table]] = {}
-        self.sizes: dict[str, int] = {}
+        self.rows: dict[str, list[dict[str, object]]] = {}
+        self.keys: dict[str, list[int]] = {}
+        self.written: dict[str, int] = {}
 
-    def add(self, name: str, table: pa.Table) -> None:
-        if table.num_rows == 0:
-            return
-        self.buffers.setdefault(name, []).append(table)
-        self.sizes[name] = self.sizes.get(name, 0) + table.num_rows
-        if self.sizes[name] >= self.batch_rows:
+    def add(
+        self, name: str, rows: list[dict[str, object]], keys: list[int], fresh: set[int] | None
+    ) -> None:
+        buffer = self.rows.setdefault(name, [])
+        buffer_keys = self.keys.setdefault(name, [])
+        for row, key in zip(rows, keys, strict=True):
+            if fresh is None or key in fresh:
+                buffer.append(row)
+                buffer_keys.append(key)
+        if len(buffer) >= self.batch_rows:
             self._write(name)
 
     def flush(self) -> None:
-        for name in list(self.buffers):
+        for name in list(self.rows):
             self._write(name)
 
     def _write(self, name: str) -> None:
-        parts = self.buffers.pop(name, [])
-        self.sizes.pop(name, None)
-        if parts:
-            self.workspace.write(name, pa.concat_tables(parts))
+        rows, keys = self.rows.pop(name, []), self.keys.pop(name, [])
+        if not rows:
+            return
+        data = TableData.from_rows(name, TABLE_SCHEMAS[name], rows).data
+        data = data.append_column(KEY_COLUMN, pa.array(keys, type=pa.int64()))
+        self.workspace.write(name, data)
+        self.written[name] = self.written.get(name, 0) + len(rows)
 
 
 def _skip(path: str, reason: str) -> Skipped:
