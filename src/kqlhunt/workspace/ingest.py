@@ -106,7 +106,7 @@ def ingest(
             stats.files_failed += 1
             stats.skipped.append(_skip(str(path), f"cannot read the file: {exc}"))
             continue
-        if sha in known:
+        if dedupe and sha in known:
             stats.files_duplicate += 1
             continue
         known.add(sha)
