@@ -34,19 +34,22 @@ def _forget(context: QueryContext, name: str) -> None:
     context.relations.pop(name, None)
 
 
-def _is_table(context: QueryContext, name: str) -> bool:
+def _is_table(context: QueryContext, name: str, seen: frozenset[str] = frozenset()) -> bool:
     if name in context.tables or name in context.tabular_lets or name in context.relations:
         return True
     function = context.functions.get(name)
-    return function is not None and is_tabular_function(context, function)
+    return function is not None and is_tabular_function(context, function, seen | {name})
 
 
-def is_tabular_function(context: QueryContext, function: ast.Function) -> bool:
+def is_tabular_function(
+    context: QueryContext, function: ast.Function, seen: frozenset[str] = frozenset()
+) -> bool:
+    """Whether a function returns a table: its body is tabular or calls something tabular."""
     body = function.body
     if isinstance(body, ast.Tabular):
         return True
-    if isinstance(body, ast.Name | ast.Call) and body.name not in context.scalar_lets:
-        return body.name in context.tables or _is_table(context, body.name)
+    if isinstance(body, ast.Name | ast.Call) and body.name not in seen:
+        return body.name not in context.scalar_lets and _is_table(context, body.name, seen)
     return False
 
 
