@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 DEFAULT_CONFIG = {
     "spark.sql.session.timeZone": "UTC",
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     "spark.sql.shuffle.partitions": "4",
     "spark.sql.ansi.enabled": "false",  # Kusto's conversions yield null, not an error
     "spark.sql.execution.arrow.pyspark.enabled": "true",
@@ -171,6 +172,12 @@ class SparkBackend:
 
     def load(self, tables: Iterable[TableData]) -> None:
         for table in tables:
+            if table.files:
+                # A workspace table: Spark reads the Parquet files in place, in parallel.
+                columns = [f"`{c.replace('`', '``')}`" for c in table.columns]
+                frame = self.session.read.parquet(*table.files).selectExpr(*columns)
+                frame.createOrReplaceTempView(view_name(table.name))
+                continue
             data = _naive_utc(table.data)
             if data.num_rows == 0:
                 frame = self.session.createDataFrame([], schema=_spark_schema(table))
