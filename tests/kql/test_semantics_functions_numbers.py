@@ -59,6 +59,14 @@ from tests.kql.semantics import on_value, rows, scalar
         ('gettype("a")', "string"),
         ("gettype(now())", "datetime"),
         ('column_ifexists("Nope", 5)', 5),
+        # hex text is read the same way on every engine
+        ('toint("0x1a2c")', 6700),
+        ('tolong("0X1A2C")', 6700),
+        ('tolong("0xABCDEF123456789")', 0xABCDEF123456789),
+        ('isnull(toint("0xffffffff"))', True),
+        ('isnull(tolong("0x7fffffffffffffff"))', True),
+        ('isnull(toint("0x"))', True),
+        ('toint(" 12 ")', 12),
     ],
 )
 def test_number_and_logic_function(expression: str, expected: Any) -> None:

@@ -130,8 +130,59 @@ def convert(value: Typed, target: KqlType) -> Typed:
     return Typed(exp.TryCast(this=source, to=cast(source, target).args["to"]), target)
 
 
+_HEX_TEXT = r"^\s*0[xX][0-9a-fA-F]{1,15}\s*$"
+_HEX_WIDTH = 15  # hex digits that always fit a long
+
+
+def _hex_value(source: exp.Expr) -> exp.Expr:
+    """The value of `0x...` text, digit by digit: engines disagree on casting hex text (DuckDB
+    reads it, Spark gives null), so the arithmetic is spelled out."""
+    digits = func(
+        "LPAD",
+        exp.Lower(
+            this=func("REGEXP_REPLACE", exp.Trim(this=source), _DIGITS("^0[xX]"), _DIGITS(""))
+        ),
+        exp.Literal.number(_HEX_WIDTH),
+        _DIGITS("0"),
+    )
+    total: exp.Expr = exp.Literal.number(0)
+    for i in range(_HEX_WIDTH):
+        digit = exp.Sub(
+            this=exp.StrPosition(
+                this=_DIGITS("0123456789abcdef"),
+                substr=exp.Substring(
+                    this=digits.copy(),
+                    start=exp.Literal.number(i + 1),
+                    length=exp.Literal.number(1),
+                ),
+            ),
+            expression=exp.Literal.number(1),
+        )
+        weight = exp.Literal.number(16 ** (_HEX_WIDTH - 1 - i))
+        total = exp.Add(this=total, expression=exp.Mul(this=exp.paren(digit), expression=weight))
+    return cast(total, KqlType.LONG)
+
+
 def _parse_integer_text(source: exp.Expr, target: KqlType) -> exp.Expr:
-    """Decimal text, or a real in text truncated."""
+    """Decimal text, a real in text truncated, or hex text (`0x1a2c`, as the ASIM parsers
+    read Windows ids): kqlhunt reads hex the same way on every engine."""
+    is_hex = exp.RegexpLike(this=source.copy(), expression=_DIGITS(_HEX_TEXT))
+    hex_value = _hex_value(source.copy())
+    if target is KqlType.INT:
+        fits = exp.LTE(this=hex_value.copy(), expression=exp.Literal.number(2**31 - 1))
+        hex_value = exp.Case(ifs=[exp.If(this=fits, true=cast(hex_value, KqlType.INT))])
+    decimal = _parse_decimal_text(source, target)
+    # Longer hex text is null everywhere (DuckDB would read it, Spark would not).
+    other_hex = exp.RegexpLike(this=source.copy(), expression=_DIGITS(r"^\s*0[xX]"))
+    return exp.Case(
+        ifs=[
+            exp.If(this=is_hex, true=hex_value),
+            exp.If(this=other_hex, true=cast(exp.Null(), target)),
+        ]
+    ).else_(decimal)
+
+
+def _parse_decimal_text(source: exp.Expr, target: KqlType) -> exp.Expr:
     as_real = exp.TryCast(this=exp.Trim(this=source), to=cast(source, KqlType.REAL).args["to"])
     whole = exp.TryCast(this=exp.Trim(this=source.copy()), to=cast(source, target).args["to"])
     truncated = exp.TryCast(this=func("TRUNC", as_real), to=cast(source, target).args["to"])
