@@ -205,3 +205,20 @@ def test_row_number_needs_an_order() -> None:
         rows("Procs | extend n = row_number()")
     with pytest.raises(UnsupportedKqlError, match="restart"):
         rows("Procs | serialize n = row_number(1, Pid > 1)")
+
+
+def test_parenthesised_function_body_is_a_table() -> None:
+    query = "let f = view (n: long) { (Procs | where Pid > n) }; print r = toscalar(f(1) | count)"
+    assert rows(query) == [(2,)]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "let Known = Procs | where Pid > 1 | project Name; Procs | where Name in (Known)",
+        "let Known = () { Procs | where Pid > 1 | project Name }; Procs | where Name in (Known())",
+        "let Known = Procs | where Pid == 1 | project Name; Procs | where Name !in (Known)",
+    ],
+)
+def test_in_a_tabular_let(query: str) -> None:
+    assert sorted(rows(query)) == [("b.exe", 2), ("c.exe", 3)]

@@ -46,7 +46,7 @@ def is_tabular_function(
 ) -> bool:
     """Whether a function returns a table: its body is tabular or calls something tabular."""
     body = function.body
-    if isinstance(body, ast.Tabular):
+    if isinstance(body, ast.Tabular | ast.TabularSubquery):
         return True
     if isinstance(body, ast.Name | ast.Call) and body.name not in seen:
         return body.name not in context.scalar_lets and _is_table(context, body.name, seen)

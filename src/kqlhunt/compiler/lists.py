@@ -49,6 +49,13 @@ def compile_in_list(compiler: ExpressionCompiler, node: ast.InList) -> Typed:
 
     if len(node.items) == 1 and isinstance(node.items[0], ast.TabularSubquery):
         return _in_subquery(compiler, node, value, node.items[0])
+    if len(node.items) == 1 and isinstance(node.items[0], ast.Name | ast.Call):
+        from kqlhunt.compiler.functions_user import as_tabular
+
+        # `x in (T)` with T a tabular let, a table or a tabular function call.
+        if (tabular := as_tabular(compiler.context, node.items[0])) is not None:
+            subquery = ast.TabularSubquery(tabular, offset=node.items[0].offset)
+            return _in_subquery(compiler, node, value, subquery)
 
     items: list[Typed] = []
     offsets: list[int] = []
@@ -126,7 +133,7 @@ def _in_subquery(
     subquery = exp.select(exp.column(first, quoted=True)).from_(
         relation.select.subquery(compiler.context.fresh_alias(), copy=False)
     )
-    test: exp.Expr = exp.In(this=value.sql, query=subquery)
+    test: exp.Expr = exp.In(this=value.sql, query=exp.Subquery(this=subquery))
     if node.op == "!in":
         test = exp.Not(this=exp.paren(test))
     fallback = exp.true() if node.op == "!in" else exp.false()
