@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -15,6 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from kqlhunt.lint import FindingSeverity, LintReport, lint_paths
+from kqlhunt.lint.query import LOCAL_TABLES
+from kqlhunt.types import KqlType
 
 _STYLES = {"error": "red", "warning": "yellow", "info": "dim"}
 
@@ -37,9 +40,24 @@ _STYLES = {"error": "red", "warning": "yellow", "info": "dim"}
     help="One finding per line as text, or as JSON objects.",
 )
 @click.option("--summary/--no-summary", default=True, help="Counts by kind on stderr.")
-def lint_command(rules: tuple[Path, ...], min_severity: str, fmt: str, summary: bool) -> None:
+@click.option(
+    "--watchlists",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of watchlist CSV files, so queries using _GetWatchlist are checked too.",
+)
+def lint_command(
+    rules: tuple[Path, ...], min_severity: str, fmt: str, summary: bool, watchlists: Path | None
+) -> None:
     """Check Sentinel rule files (YAML or .kql) against the format, ATT&CK and their query."""
-    report = lint_paths(rules)
+    tables: dict[str, Mapping[str, KqlType]] = dict(LOCAL_TABLES)
+    if watchlists is not None:
+        from kqlhunt.tuning import WatchlistError, load_watchlists
+
+        try:
+            tables |= {t.name: t.columns for t in load_watchlists(watchlists)}
+        except WatchlistError as error:
+            raise click.BadParameter(str(error), param_hint="--watchlists") from error
+    report = lint_paths(rules, tables)
     floor = FindingSeverity(min_severity).rank
     shown = [f for f in report.findings if f.severity.rank >= floor]
     out = Console(highlight=False, soft_wrap=True)

@@ -9,13 +9,15 @@ Exit codes:
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -33,7 +35,7 @@ from kqlhunt.cli.output import (
 from kqlhunt.compiler import compile_query
 from kqlhunt.engine import Engine
 from kqlhunt.errors import KqlHuntError
-from kqlhunt.hunt import hunt
+from kqlhunt.hunt import RuleOutcome, hunt
 from kqlhunt.kql.literals import parse_datetime
 from kqlhunt.normalize import (
     FORMAT_NAMES,
@@ -45,6 +47,9 @@ from kqlhunt.normalize import (
 )
 from kqlhunt.rules.loader import bundled_rules_dir, load_rules
 from kqlhunt.samples import sample_logs
+
+if TYPE_CHECKING:
+    from kqlhunt.tuning import ExclusionCount, Tuning
 
 EXIT_OK, EXIT_ALERTS, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
@@ -120,6 +125,22 @@ _log_format_option = click.option(
     type=click.Choice(sorted(FORMAT_NAMES)),
     help="Read every log file in this format instead of telling it from the content.",
 )
+_watchlists_option = click.option(
+    "--watchlists",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of watchlist CSV files, read by queries as _GetWatchlist('<file name>').",
+)
+
+
+def _watchlist_tables(folder: Path | None) -> list[TableData]:
+    if folder is None:
+        return []
+    from kqlhunt.tuning import WatchlistError, load_watchlists
+
+    try:
+        return load_watchlists(folder)
+    except WatchlistError as error:
+        raise click.BadParameter(str(error), param_hint="--watchlists") from error
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -173,6 +194,13 @@ _engine_option = click.option(
 )
 @_workspace_option
 @_log_format_option
+@_watchlists_option
+@click.option(
+    "--tuning",
+    "tuning_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML file of exclusions by rule id (see docs/tuning.md).",
+)
 @click.argument("logs", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def hunt_command(
     rule_paths: tuple[Path, ...],
@@ -183,6 +211,8 @@ def hunt_command(
     schedule: bool,
     workspace: Path | None,
     log_format: str | None,
+    watchlists: Path | None,
+    tuning_path: Path | None,
     logs: tuple[Path, ...],
 ) -> None:
     """Hunt LOGS (files, folders or archives of logs), or a --workspace, with Sentinel rules."""
@@ -198,20 +228,26 @@ def hunt_command(
     if not rules.rules:
         err.print("No rule could be loaded.")
         sys.exit(EXIT_USAGE)
+    tuning = _tuning(tuning_path)
 
-    tables = _tables(logs, workspace, log_format, err)
+    tables = _tables(logs, workspace, log_format, err) + _watchlist_tables(watchlists)
     if schedule:
         from kqlhunt.schedule.replay import replay_outcomes
 
         outcomes = replay_outcomes(rules, tables, engine=engine)
     else:
         outcomes = hunt(rules, tables, now=_now(now), engine=engine)
+    tuning_counts = _apply_tuning(tuning, outcomes, _now(now), err)
     print_rule_summary(err, outcomes)
 
     alerts = [alert for outcome in outcomes for alert in outcome.alerts]
     alerts.sort(key=lambda a: (a.time is None, a.time or datetime.min, a.rule_name))
     if fmt == "jsonl":
         write_jsonl(alerts, sys.stdout)
+        if tuning is not None:
+            from kqlhunt.tuning.summary import tuning_json
+
+            sys.stdout.write(json.dumps(tuning_json(tuning.path, tuning_counts)) + "\n")
     else:
         render_alerts(alerts, Console(highlight=False))
 
@@ -219,6 +255,32 @@ def hunt_command(
     if failed and not any(o.ok for o in outcomes):
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_PARTIAL if failed else EXIT_ALERTS if alerts else EXIT_OK)
+
+
+def _tuning(path: Path | None) -> Tuning | None:
+    if path is None:
+        return None
+    from kqlhunt.tuning import TuningError, load_tuning
+
+    try:
+        return load_tuning(path)
+    except TuningError as error:
+        raise click.BadParameter(str(error), param_hint="--tuning") from error
+
+
+def _apply_tuning(
+    tuning: Tuning | None, outcomes: list[RuleOutcome], now: datetime | None, err: Console
+) -> list[ExclusionCount]:
+    """Remove excluded results from the outcomes; print what each exclusion removed."""
+    if tuning is None:
+        return []
+    from kqlhunt.tuning import tune_outcomes
+    from kqlhunt.tuning.summary import print_tuning_summary
+
+    today = (now or datetime.now(timezone.utc)).date()
+    counts = tune_outcomes(outcomes, tuning, today)
+    print_tuning_summary(err, tuning.path, counts)
+    return counts
 
 
 @main.command("query")
@@ -236,6 +298,7 @@ def hunt_command(
 @_engine_option
 @_workspace_option
 @_log_format_option
+@_watchlists_option
 def query_command(
     kql: str,
     logs: tuple[Path, ...],
@@ -245,6 +308,7 @@ def query_command(
     engine: str,
     workspace: Path | None,
     log_format: str | None,
+    watchlists: Path | None,
 ) -> None:
     """Run one KQL query over LOGS (or a --workspace) and print the result. KQL '-' reads the
     query from stdin."""
@@ -253,7 +317,8 @@ def query_command(
         kql = sys.stdin.read()
     if samples:
         logs = (*logs, *sample_logs())
-    runner = Engine(_tables(logs, workspace, log_format, err), backend=engine, now=_now(now))
+    tables = _tables(logs, workspace, log_format, err) + _watchlist_tables(watchlists)
+    runner = Engine(tables, backend=engine, now=_now(now))
     try:
         result = runner.query(kql)
     except KqlHuntError as error:
