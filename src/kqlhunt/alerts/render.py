@@ -94,3 +94,38 @@ def write_jsonl(alerts: Iterable[Alert], stream: TextIO) -> int:
         stream.write(json.dumps(alert.to_json(), ensure_ascii=False) + "\n")
         count += 1
     return count
+
+
+def summary_tables(alerts: Iterable[Alert]) -> list[Table]:
+    """Alert counts by rule (with severity), by severity and by host, as three small tables."""
+    from kqlhunt.alerts.pivots import summarize
+
+    summary = summarize(alerts)
+    by_rule = Table(title="By rule", title_justify="left")
+    by_rule.add_column("Rule", overflow="fold")
+    by_rule.add_column("Severity", no_wrap=True)
+    by_rule.add_column("Alerts", justify="right")
+    for name, severity, count in summary.by_rule:
+        by_rule.add_row(
+            Text(name), Text(severity.value, style=SEVERITY_STYLES[severity]), str(count)
+        )
+    by_severity = Table(title="By severity", title_justify="left")
+    by_severity.add_column("Severity")
+    by_severity.add_column("Alerts", justify="right")
+    for severity, count in summary.by_severity:
+        by_severity.add_row(Text(severity.value, style=SEVERITY_STYLES[severity]), str(count))
+    by_host = Table(title="By host", title_justify="left")
+    by_host.add_column("Host")
+    by_host.add_column("Alerts", justify="right")
+    for host, count in summary.by_host:
+        by_host.add_row(Text(host), str(count))
+    return [by_rule, by_severity, by_host]
+
+
+def render_summary(alerts: Iterable[Alert], console: Console) -> None:
+    """Write the summary tables by rule, severity and host, side by side when they fit."""
+    from rich.columns import Columns
+
+    alerts = list(alerts)
+    if alerts:
+        console.print(Columns(summary_tables(alerts), padding=(0, 4)))

@@ -9,7 +9,6 @@ Exit codes:
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 import time
@@ -17,14 +16,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import click
 from rich.console import Console
 from rich.logging import RichHandler
 
 from kqlhunt import __version__
-from kqlhunt.alerts.render import render_alerts, write_jsonl
 from kqlhunt.catalog import TableData
 from kqlhunt.cli.output import (
     print_error,
@@ -179,10 +177,17 @@ _engine_option = click.option(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "jsonl"]),
+    type=click.Choice(["table", "jsonl", "csv", "ocsf", "html"]),
     default="table",
     show_default=True,
-    help="Alerts as a table, or one JSON object per line on stdout.",
+    help="Alerts as a table with a summary by rule, severity and host; JSON Lines; CSV; OCSF "
+    "Detection Findings (JSON Lines); or a self-contained HTML report.",
+)
+@click.option(
+    "--output",
+    "output_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the alerts to this file instead of stdout (for html, the report file).",
 )
 @_now_option
 @_engine_option
@@ -206,6 +211,7 @@ def hunt_command(
     rule_paths: tuple[Path, ...],
     samples: bool,
     fmt: str,
+    output_path: Path | None,
     now: str | None,
     engine: str,
     schedule: bool,
@@ -242,19 +248,33 @@ def hunt_command(
 
     alerts = [alert for outcome in outcomes for alert in outcome.alerts]
     alerts.sort(key=lambda a: (a.time is None, a.time or datetime.min, a.rule_name))
-    if fmt == "jsonl":
-        write_jsonl(alerts, sys.stdout)
-        if tuning is not None:
-            from kqlhunt.tuning.summary import tuning_json
+    from kqlhunt.report.output import write_alerts
 
-            sys.stdout.write(json.dumps(tuning_json(tuning.path, tuning_counts)) + "\n")
-    else:
-        render_alerts(alerts, Console(highlight=False))
+    with _output(output_path) as stream:
+        write_alerts(
+            fmt,
+            alerts,
+            stream,
+            outcomes=outcomes,
+            tuning_path=tuning.path if tuning is not None else None,
+            exclusions=tuning_counts,
+        )
+    if output_path is not None:
+        err.print(f"Wrote {len(alerts)} alert{'' if len(alerts) == 1 else 's'} to {output_path}.")
 
     failed = bool(rules.errors) or any(not o.ok for o in outcomes)
     if failed and not any(o.ok for o in outcomes):
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_PARTIAL if failed else EXIT_ALERTS if alerts else EXIT_OK)
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        yield stream
 
 
 def _tuning(path: Path | None) -> Tuning | None:
