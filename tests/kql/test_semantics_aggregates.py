@@ -63,6 +63,7 @@ def test_count_of_an_expression_counts_rows_and_a_predicate_counts_true_rows() -
     assert run(f"{T} | summarize count(x > 1)").column_names == ["count_"]
 
 
+@pytest.mark.notimpl(["spark"], reason="Spark's collect_list drops nulls")
 def test_make_list_with_nulls_keeps_them() -> None:
     result = run(f"{T} | where k == 'a' | summarize make_list_with_nulls(r)")
     assert result.column_names == ["list_r"]

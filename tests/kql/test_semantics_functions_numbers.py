@@ -63,7 +63,11 @@ from tests.kql.semantics import on_value, rows, scalar
         ('toint("0x1a2c")', 6700),
         ('tolong("0X1A2C")', 6700),
         ('tolong("0xABCDEF123456789")', 0xABCDEF123456789),
-        ('isnull(toint("0xffffffff"))', True),
+        pytest.param(
+            'isnull(toint("0xffffffff"))',
+            True,
+            marks=pytest.mark.notimpl(["spark"], reason="Spark wraps an int overflow"),
+        ),
         ('isnull(tolong("0x7fffffffffffffff"))', True),
         ('isnull(toint("0x"))', True),
         ('toint(" 12 ")', 12),

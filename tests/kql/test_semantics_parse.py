@@ -58,6 +58,7 @@ def test_regex_mode_is_greedy_unless_U_and_honours_i() -> None:
     assert rows(base.format("flags=Ui"), _lines())[3] == ("carol",)
 
 
+@pytest.mark.notimpl(["spark"], reason="Spark's cast does not read month/day/year dates")
 def test_leading_star_and_month_day_year_dates() -> None:
     query = 'L | parse Line with * "port=" Port: int " at " When: datetime | project Port, When'
     assert rows(query, _lines())[3] == (8080, dt(2024, 1, 31, 10))

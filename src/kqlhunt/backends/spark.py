@@ -22,7 +22,7 @@ from sqlglot import exp
 from kqlhunt.backends.base import to_result
 from kqlhunt.catalog import TableData
 from kqlhunt.compiler import CompiledQuery
-from kqlhunt.errors import BackendError
+from kqlhunt.errors import BackendError, UnsupportedKqlError
 from kqlhunt.result import QueryResult
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ DEFAULT_CONFIG = {
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.shuffle.partitions": "4",
+    "spark.driver.memory": "2g",
     "spark.sql.ansi.enabled": "false",  # Kusto's conversions yield null, not an error
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     "spark.sql.variable.substitute": "false",  # ${x} in a rule's string is text, not a variable
@@ -56,6 +57,16 @@ REWRITES: dict[str, Callable[[exp.Anonymous], exp.Expr]] = {
     "JSON_EXTRACT_STRING": lambda n: _anonymous("GET_JSON_OBJECT", n),
     "LIST_SLICE": lambda n: _anonymous("SLICE", n),
 }
+
+# Generic functions the compiler names for which Spark SQL has no equivalent yet (mostly the
+# list and JSON functions behind dynamic values). A query needing one is refused by name.
+SPARK_MISSING = frozenset(
+    {
+        "LIST_TRANSFORM", "LIST_POSITION", "LIST_SORT", "LIST_REVERSE", "LIST_REDUCE",
+        "LIST_PREPEND", "LIST_EXTRACT", "JSON_TYPE", "JSON_OBJECT", "JSON_ARRAY",
+        "JSON_ARRAY_LENGTH", "JSON_MERGE_PATCH", "JSON_EXTRACT", "STR_SPLIT", "FLATTEN",
+    }
+)  # fmt: skip
 
 # strftime directives the compiler uses, in Java's DateTimeFormatter spelling.
 _JAVA_FORMATS = {"%Y": "yyyy", "%m": "MM", "%d": "dd", "%H": "HH", "%M": "mm", "%S": "ss"}
@@ -125,9 +136,55 @@ def view_name(table: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", table)
 
 
+def _is_array_aggregate(node: exp.Expr) -> bool:
+    inner = node.this if isinstance(node, exp.Coalesce) else node
+    if isinstance(inner, exp.Anonymous) and str(inner.this).upper() == "LIST_SLICE":
+        inner = inner.expressions[0]
+        inner = inner.this if isinstance(inner, exp.Coalesce) else inner
+    if isinstance(inner, exp.Filter):
+        inner = inner.this
+    return isinstance(inner, exp.ArrayAgg | exp.ArrayUniqueAgg)
+
+
+def _refuse_what_spark_cannot_express(tree: exp.Expr) -> None:
+    """Refuse, by name, the constructs whose Spark rendering would not give Kusto's answer.
+
+    Spark has no JSON type: dynamic values are text there, so only JSON text that passes
+    through unchanged, and arrays built by make_set/make_list, are rendered; computing on
+    dynamic values (property access, parse_json, pack_array...) is a gap on Spark.
+    """
+
+    def refuse(construct: str) -> UnsupportedKqlError:
+        return UnsupportedKqlError(
+            construct, detail="not yet rendered for Spark; the DuckDB backend runs it"
+        )
+
+    for node in tree.walk():
+        if isinstance(node, exp.Anonymous):
+            name = str(node.this).upper()
+            if name in SPARK_MISSING:
+                raise refuse(f"the SQL function {name} on the Spark backend")
+            if name == "TO_JSON" and not _is_array_aggregate(node.expressions[0]):
+                raise refuse("computing dynamic values on the Spark backend")
+        elif isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.JSON):
+            operand = node.this
+            literal = isinstance(operand, exp.Literal | exp.Null)
+            if not literal and not isinstance(operand, exp.Anonymous):
+                raise refuse("computing dynamic values on the Spark backend")
+        elif isinstance(node, exp.JSONExtract | exp.JSONExtractScalar):
+            raise refuse("dynamic property access on the Spark backend")
+        elif isinstance(node, exp.Quantile | exp.PercentileCont | exp.PercentileDisc):
+            raise refuse("percentiles on the Spark backend (it interpolates)")
+
+
 def spark_sql(query: CompiledQuery) -> str:
-    """The compiled query in Spark SQL."""
+    """The compiled query in Spark SQL.
+
+    Raises:
+        UnsupportedKqlError: the query needs a function Spark SQL lacks (`SPARK_MISSING`).
+    """
     tree = query.sql.copy()
+    _refuse_what_spark_cannot_express(tree)
     # Children before parents, so a rewritten node's arguments are rewritten too.
     for node in reversed(list(tree.walk())):
         if isinstance(node, exp.Table):
@@ -171,19 +228,24 @@ class SparkBackend:
         logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
 
     def load(self, tables: Iterable[TableData]) -> None:
+        # Aliases (imProcess, _Im_ProcessCreate, ...) share their data: one frame serves all.
+        frames: dict[tuple[int, tuple[str, ...]], Any] = {}
         for table in tables:
-            if table.files:
-                # A workspace table: Spark reads the Parquet files in place, in parallel.
-                columns = [f"`{c.replace('`', '``')}`" for c in table.columns]
-                frame = self.session.read.parquet(*table.files).selectExpr(*columns)
-                frame.createOrReplaceTempView(view_name(table.name))
-                continue
-            data = _naive_utc(table.data)
-            if data.num_rows == 0:
-                frame = self.session.createDataFrame([], schema=_spark_schema(table))
-            else:
-                frame = self.session.createDataFrame(data)
+            key = (id(table.data), table.files)
+            frame = frames.get(key)
+            if frame is None:
+                frame = frames[key] = self._frame(table)
             frame.createOrReplaceTempView(view_name(table.name))
+
+    def _frame(self, table: TableData) -> Any:
+        if table.files:
+            # A workspace table: Spark reads the Parquet files in place, in parallel.
+            columns = [f"`{c.replace('`', '``')}`" for c in table.columns]
+            return self.session.read.parquet(*table.files).selectExpr(*columns)
+        data = _naive_utc(table.data)
+        if data.num_rows == 0:
+            return self.session.createDataFrame([], schema=_spark_schema(table))
+        return self.session.createDataFrame(data)
 
     def run(self, query: CompiledQuery) -> QueryResult:
         sql = spark_sql(query)
