@@ -64,9 +64,32 @@ def support_markdown() -> str:
     lines += ["", "## Scalar functions", "", "| function | status |", "|---|---|"]
     lines += [_row(f"{n}()", "supported") for n in sorted({*FUNCTIONS, *SPECIAL_FUNCTIONS})]
     lines += ["", "## Aggregations (summarize)", "", "| function | status |", "|---|---|"]
-    supported = set(AGGREGATES) | {"arg_max", "arg_min"}
+    supported = set(AGGREGATES) | {"arg_max", "arg_min", "argmax", "argmin"}
     for name in sorted(AGGREGATE_NAMES | supported):
         lines.append(
             _row(f"{name}()", "supported" if name in supported else "not yet: explicit error")
         )
+    lines += _spark_gaps()
     return "\n".join(lines) + "\n"
+
+
+def _spark_gaps() -> list[str]:
+    """What the Spark backend refuses by name (the DuckDB backend runs all of the above)."""
+    from kqlhunt.backends.spark import SPARK_MISSING
+
+    return [
+        "",
+        "## Backend gaps",
+        "",
+        "Everything above runs on DuckDB. The Spark backend runs the same compiled queries and",
+        "refuses, with an error naming it, what it cannot yet express with Kusto's result:",
+        "",
+        "| construct | Spark |",
+        "|---|---|",
+        _row("computing on dynamic values (parse_json, pack_array, bag functions ...)", "gap"),
+        _row("dynamic property and index access (d.key, d[0])", "gap"),
+        _row("percentile(), percentiles()", "gap: Spark interpolates"),
+        *(_row(f"SQL function {name}", "gap") for name in sorted(SPARK_MISSING)),
+        _row("make_list_with_nulls()", "gap: Spark's collect_list drops nulls"),
+        _row("parse with datetime columns from month/day/year text", "gap"),
+    ]

@@ -95,7 +95,7 @@ class TabularCompiler:
                 f"unknown table '{node.name}' (known tables: {known})", node.offset
             )
         select = exp.select(*(exp.column(c, quoted=True) for c in columns)).from_(
-            exp.to_table(exp.to_identifier(node.name, quoted=True))  # type: ignore[arg-type]
+            exp.Table(this=exp.to_identifier(node.name, quoted=True))
         )
         relation = Relation(select, dict(columns))
         if node.args or node.named_args:
