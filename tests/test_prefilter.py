@@ -126,3 +126,31 @@ def test_corpus_rules_give_the_same_rows_over_the_reduced_tables(corpus: Path) -
         assert sorted(map(repr, got.rows)) == sorted(map(repr, expected.rows)), rule.path
         checked += 1
     assert checked >= 50
+
+
+def test_hunting_many_rules_gives_what_each_rule_gives_alone() -> None:
+    from kqlhunt.hunt import hunt
+    from kqlhunt.normalize import read_logs
+    from kqlhunt.rules import parse_rule
+    from kqlhunt.samples import sample_logs
+
+    queries = [
+        "imProcessCreate | where CommandLine has 'Invoke-Command'",
+        "imProcessCreate | where Process has_any ('cmd.exe', 'wmic.exe') | project Dvc, User",
+        "imProcessCreate | summarize count() by DvcHostname",  # no requirement: full table
+        "imProcessCreate | where CommandLine has 'TCPClient' | count",
+    ]
+    rules = [
+        parse_rule(f"id: 5e1c3a4b-0000-4000-8000-00000000000{i}\nname: R{i}\nquery: {q!r}\n")
+        for i, q in enumerate(queries)
+    ]
+    tables = list(read_logs(sample_logs()).tables.values())
+
+    together = hunt(rules, tables)
+    alone = [hunt([rule], tables)[0] for rule in rules]
+
+    for batch, single in zip(together, alone, strict=True):
+        assert sorted(repr(a.row) for a in batch.alerts) == sorted(
+            repr(a.row) for a in single.alerts
+        )
+    assert [len(o.alerts) for o in together][2] == 3

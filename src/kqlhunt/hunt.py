@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from kqlhunt import prefilter
 from kqlhunt.alerts.build import build_alerts
 from kqlhunt.alerts.model import Alert
 from kqlhunt.catalog import TableData
@@ -73,14 +74,23 @@ def hunt(
     Returns:
         One outcome per rule, in the order given.
     """
+    rules, tables = list(rules), list(tables)
     runner = Engine(tables, backend=engine, now=now)
+    runners = [runner] * len(rules)
+    # One scan for many rules: rules that start by filtering on literals run over the rows
+    # that can match any of them (results are unchanged; see kqlhunt.prefilter).
+    reduced = prefilter.plan([r.query for r in rules], tables) if len(rules) > 1 else None
+    if reduced is not None and runner.backend.name == "duckdb":
+        narrow = Engine(reduced[0], backend=engine, now=now)
+        runners = [narrow if use else runner for use in reduced[1]]
     try:
         outcomes = []
-        for rule in rules:
-            outcome = run_rule(runner, rule)
+        for rule, rule_runner in zip(rules, runners, strict=True):
+            outcome = run_rule(rule_runner, rule)
             if outcome.error is not None:
                 log.debug("rule %s failed: %s", rule.path, outcome.error)
             outcomes.append(outcome)
         return outcomes
     finally:
-        runner.close()
+        for used in {id(r): r for r in [*runners, runner]}.values():
+            used.close()

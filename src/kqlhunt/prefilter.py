@@ -164,3 +164,21 @@ def reduce_table(table: TableData, requirements: Iterable[Requirement]) -> Table
     if keep is None:
         return table
     return TableData(table.name, table.columns, table.data.filter(keep))
+
+
+def plan(queries: list[str], tables: list[TableData]) -> tuple[list[TableData], list[bool]] | None:
+    """Reduced tables for a batch of queries, and which queries may run over them.
+
+    None when no query has a requirement or a table is not in memory (a workspace table is
+    scanned in place, where the engine pushes each rule's own filters down instead).
+    """
+    if any(t.files for t in tables):
+        return None
+    schemas: dict[str, dict[str, object]] = {t.name: dict(t.columns) for t in tables}
+    requirements = [rule_requirement(q, schemas) for q in queries]
+    if not any(requirements):
+        return None
+    reduced = [
+        reduce_table(t, [r for r in requirements if r and r.table == t.name]) for t in tables
+    ]
+    return reduced, [r is not None for r in requirements]
