@@ -160,8 +160,9 @@ _engine_option = click.option(
     "--engine",
     default="duckdb",
     show_default=True,
-    type=click.Choice(["duckdb"]),
-    help="Execution backend.",
+    type=click.Choice(["duckdb", "spark"]),
+    help="Execution backend. Spark needs `pip install 'kqlhunt[spark]'` and Java 17; its master "
+    "URL comes from KQLHUNT_SPARK_MASTER (default local[*]).",
 )
 
 
