@@ -88,3 +88,16 @@ def test_public_logs_raise_no_alert_from_the_first_rule(corpus: Path) -> None:
     assert outcome.ok
     assert outcome.alerts == []
     assert logs.stats.process_events > 3000
+
+
+def test_compiled_queries_are_reused_until_the_clock_moves() -> None:
+    from datetime import timedelta
+
+    from kqlhunt.engine import Engine
+
+    engine = Engine(now=PINNED_NOW)
+    first = engine.compile("print t = ago(1h)")
+
+    assert engine.compile("print t = ago(1h)") is first
+    engine.now = PINNED_NOW + timedelta(days=1)
+    assert engine.query("print t = ago(1h)").rows[0][0] == PINNED_NOW + timedelta(hours=23)

@@ -40,6 +40,8 @@ class Engine:
         self.backend = create_backend(backend or DEFAULT_BACKEND)
         self.now = now
         self.schemas: dict[str, dict[str, KqlType]] = {}
+        # Compiled queries by text, source name and pinned clock; valid while the schemas stay.
+        self._compiled: dict[tuple[str, str, datetime], CompiledQuery] = {}
         self.add_tables(tables)
 
     def add_tables(self, tables: Iterable[TableData]) -> None:
@@ -47,9 +49,21 @@ class Engine:
         self.backend.load(tables)
         for table in tables:
             self.schemas[table.name] = dict(table.columns)
+        self._compiled.clear()
 
     def compile(self, text: str, source_name: str = "<query>") -> CompiledQuery:
-        return compile_query(text, self.schemas, now=self.now, source_name=source_name)
+        """Compile a query against the engine's tables; repeated texts are compiled once.
+
+        With no pinned `now`, every compilation reads the clock, so nothing is cached.
+        """
+        if self.now is None:
+            return compile_query(text, self.schemas, now=None, source_name=source_name)
+        key = (text, source_name, self.now)
+        cached = self._compiled.get(key)
+        if cached is None:
+            cached = compile_query(text, self.schemas, now=self.now, source_name=source_name)
+            self._compiled[key] = cached
+        return cached
 
     def query(self, text: str, source_name: str = "<query>") -> QueryResult:
         """Compile and run a KQL query. Errors carry the position in `text`."""
