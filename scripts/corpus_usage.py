@@ -25,6 +25,7 @@ from pathlib import Path
 
 from kqlhunt.compiler import compile_query
 from kqlhunt.compiler.aggregates import AGGREGATES
+from kqlhunt.compiler.functions import AGGREGATE_NAMES as AGGREGATION_NAMES
 from kqlhunt.compiler.functions import FUNCTIONS
 from kqlhunt.errors import KqlError, KqlSyntaxError, UnsupportedKqlError
 from kqlhunt.kql.parser import KNOWN_UNSUPPORTED_OPERATORS, Parser
@@ -32,62 +33,6 @@ from kqlhunt.kql.tokens import Token, TokenType, tokenize
 from kqlhunt.normalize.schema import IM_PROCESS_CREATE, TABLE_NAME
 from kqlhunt.rules import load_rules
 from kqlhunt.types import KqlType
-
-# Kusto's aggregation functions (summarize, make-series), deprecated spellings included.
-AGGREGATION_NAMES = frozenset(
-    {
-        "count",
-        "countif",
-        "dcount",
-        "dcountif",
-        "count_distinct",
-        "count_distinctif",
-        "sum",
-        "sumif",
-        "avg",
-        "avgif",
-        "min",
-        "max",
-        "minif",
-        "maxif",
-        "make_set",
-        "make_set_if",
-        "makeset",
-        "make_list",
-        "make_list_if",
-        "make_list_with_nulls",
-        "makelist",
-        "make_bag",
-        "make_bag_if",
-        "arg_max",
-        "arg_min",
-        "argmax",
-        "argmin",
-        "take_any",
-        "take_anyif",
-        "any",
-        "anyif",
-        "stdev",
-        "stdevif",
-        "stdevp",
-        "variance",
-        "varianceif",
-        "variancep",
-        "percentile",
-        "percentiles",
-        "percentiles_array",
-        "percentilew",
-        "percentilesw",
-        "hll",
-        "hll_merge",
-        "tdigest",
-        "tdigest_merge",
-        "binary_all_and",
-        "binary_all_or",
-        "binary_all_xor",
-        "buildschema",
-    }
-)
 
 # Words before `(` that are not functions: literal constructors, keywords, operator syntax.
 _NOT_FUNCTIONS = frozenset(
