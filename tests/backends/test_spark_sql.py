@@ -51,3 +51,19 @@ def test_regex_rewrites_use_java_group_syntax(rewrite: str, java: str) -> None:
 
 def test_datetime_formats_quote_literal_letters() -> None:
     assert _java_format("%Y-%m-%dT%H:%M:%S") == "yyyy-MM-dd'T'HH:mm:ss"
+
+
+def test_duckdb_reloads_never_alias_a_new_table_to_a_freed_one() -> None:
+    """Tables loaded in later calls are registered as themselves, even when Python reuses the
+    identity of a freed Arrow table (as a replay does, window after window)."""
+    from kqlhunt.catalog import TableData
+    from kqlhunt.engine import Engine
+
+    engine = Engine()
+    for window in range(30):
+        a = TableData.from_rows("A", {"a": KqlType.LONG}, [{"a": window}])
+        b = TableData.from_rows("B", {"b": KqlType.STRING}, [{"b": str(window)}])
+        engine.add_tables([a, b])
+        del a, b
+        assert engine.query("A | project a").rows == [(window,)]
+        assert engine.query("B | project b").rows == [(str(window),)]

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from kqlhunt.backends.base import to_result
 from kqlhunt.catalog import TableData
@@ -47,7 +48,10 @@ def _parquet_select(table: TableData) -> str:
             columns.append(f"CAST({name} AS TIMESTAMP) AS {name}")
         else:
             columns.append(name)
-    source = f"read_parquet([{files}], union_by_name = true)"
+    # Reading by name is needed only when the files' columns differ; binding it opens every file.
+    uniform = len({pq.read_schema(path).names.__repr__() for path in table.files}) <= 1
+    union = "" if uniform else ", union_by_name = true"
+    source = f"read_parquet([{files}]{union})"
     return f"SELECT {', '.join(columns)} FROM {source}"
 
 
@@ -62,29 +66,42 @@ class DuckDBBackend:
         self.connection = duckdb.connect(":memory:", config=config)
         self.connection.execute("SET TimeZone = 'UTC'")
         self._tables: dict[str, pa.Table] = {}
-        # The first name each Arrow table or file set was loaded under; a table loaded again
-        # under another name (an alias) becomes a view of it instead of a second copy.
-        self._loaded: dict[object, str] = {}
+        self._views: set[str] = set()
 
     def load(self, tables: Iterable[TableData]) -> None:
+        """Register tables; a table given again under another name in the same call (an alias
+        such as imProcess for imProcessCreate) becomes a view of the first, not a second copy.
+
+        Aliases are matched within one call only: the objects are alive for its whole length,
+        so their identities cannot be reused by newer tables.
+        """
+        tables = list(tables)
+        first_names: dict[object, str] = {}
         for table in tables:
             identity: object = table.files or id(table.data)
-            first = self._loaded.get(identity)
-            if first is not None and first != table.name:
+            first = first_names.setdefault(identity, table.name)
+            if first != table.name:
                 self._view(table.name, f"SELECT * FROM {_quote(first)}")
             elif table.files:
                 self._view(table.name, _parquet_select(table))
             else:
+                self._drop(table.name)
                 data = _naive_timestamps(table.data)
                 self._tables[table.name] = data  # keep the Arrow data alive while registered
                 self.connection.register(table.name, data)
-            self._loaded.setdefault(identity, table.name)
 
-    def _view(self, name: str, select: str) -> None:
+    def _drop(self, name: str) -> None:
         if name in self._tables:
             self.connection.unregister(name)
             del self._tables[name]
+        if name in self._views:
+            self.connection.execute(f"DROP VIEW IF EXISTS {_quote(name)}")
+            self._views.discard(name)
+
+    def _view(self, name: str, select: str) -> None:
+        self._drop(name)
         self.connection.execute(f"CREATE OR REPLACE VIEW {_quote(name)} AS {select}")
+        self._views.add(name)
 
     def run(self, query: CompiledQuery) -> QueryResult:
         sql = query.to_sql(self.dialect)
