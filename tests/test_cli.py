@@ -147,3 +147,20 @@ def test_missing_log_path_is_a_usage_error() -> None:
 
     assert code == EXIT_USAGE
     assert "does not exist" in err
+
+
+def test_a_bad_now_or_query_is_reported_before_any_log_is_read() -> None:
+    code, _, err = run("query", "--now", "garbage", "print now()", "--samples")
+    assert code == EXIT_USAGE and "not a datetime" in err and "Read " not in err
+
+    code, _, err = run("query", "print x = ", "--samples")
+    assert code == EXIT_USAGE and "Read " not in err
+
+
+def test_infinities_and_nan_print_as_such() -> None:
+    code, out, _ = run(
+        "query", "print a = 1.0/0, b = -1.0/0, c = 0.0/0, d = real(null)", "--format", "csv"
+    )
+
+    assert code == EXIT_OK
+    assert out.splitlines() == ["a,b,c,d", "inf,-inf,NaN,"]

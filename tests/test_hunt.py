@@ -101,3 +101,11 @@ def test_compiled_queries_are_reused_until_the_clock_moves() -> None:
     assert engine.compile("print t = ago(1h)") is first
     engine.now = PINNED_NOW + timedelta(days=1)
     assert engine.query("print t = ago(1h)").rows[0][0] == PINNED_NOW + timedelta(hours=23)
+
+
+def test_plain_hunt_alerts_carry_the_rule_description_and_version() -> None:
+    rules = load_rules([bundled_rules_dir()])
+    (outcome,) = hunt(rules, read_logs(sample_logs()).tables.values(), now=PINNED_NOW)
+
+    assert all(a.rule_version == "1.0.0" for a in outcome.alerts)
+    assert all("reverse" in a.description for a in outcome.alerts)

@@ -208,3 +208,16 @@ def test_timespan_and_json_values() -> None:
     assert json_value((1, 2)) == [1, 2]
     assert json_value(b"\x00\xff") == "AP8="
     assert json_value(datetime(2026, 1, 1, 12, 0)) == "2026-01-01T12:00:00Z"
+
+
+def test_an_entity_with_only_a_qualifying_identifier_is_left_out() -> None:
+    from kqlhunt.alerts.build import row_entities
+    from kqlhunt.rules.model import EntityMapping, FieldMapping
+
+    mapping = EntityMapping(
+        "FileHash", (FieldMapping("Algorithm", "Algo"), FieldMapping("Value", "Sha"))
+    )
+
+    assert row_entities((mapping,), {"Algo": "SHA256", "Sha": ""}) == ()
+    (entity,) = row_entities((mapping,), {"Algo": "SHA256", "Sha": "ab12"})
+    assert entity.identifiers == {"Algorithm": "SHA256", "Value": "ab12"}

@@ -19,6 +19,9 @@ logger = logging.getLogger(__name__)
 # Columns that give an alert its time, in order of preference.
 TIME_COLUMNS = ("TimeGenerated", "timestamp")
 
+# Identifiers that describe another identifier of the entity and mean nothing alone.
+QUALIFYING_IDENTIFIERS = frozenset({"Algorithm"})
+
 # Identifier values that mean "no value": Windows writes "-" for an empty account field.
 _EMPTY_VALUES = frozenset({"", "-"})
 
@@ -71,6 +74,8 @@ def build_alerts(rule: AnalyticRule, result: QueryResult) -> AlertBatch:
             time=alert_time(row),
             entities=row_entities(rule.entity_mappings, row),
             row=row,
+            description=rule.description,
+            rule_version=rule.version,
         )
         for row in result.records()
     ]
@@ -94,7 +99,8 @@ def row_entities(mappings: tuple[EntityMapping, ...], row: Mapping[str, Any]) ->
             text = identifier_text(row.get(field_mapping.column_name))
             if text is not None:
                 identifiers[field_mapping.identifier] = text
-        if identifiers:
+        # An identifier that only qualifies another (a hash's Algorithm) does not make an entity.
+        if set(identifiers) - QUALIFYING_IDENTIFIERS:
             entities.append(Entity(mapping.entity_type, identifiers))
     return tuple(entities)
 

@@ -35,6 +35,7 @@ from kqlhunt.engine import Engine
 from kqlhunt.errors import KqlHuntError
 from kqlhunt.hunt import RuleOutcome, hunt
 from kqlhunt.kql.literals import parse_datetime
+from kqlhunt.kql.parser import parse_query
 from kqlhunt.normalize import (
     FORMAT_NAMES,
     IM_PROCESS_CREATE,
@@ -151,9 +152,16 @@ def main(verbose: int) -> None:
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
 
 
+def _check_now(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Reject a bad --now before any log is read."""
+    _now(value)
+    return value
+
+
 _now_option = click.option(
     "--now",
     metavar="DATETIME",
+    callback=_check_now,
     help="Pin now() and ago() to this UTC instant (ISO 8601) for reproducible runs.",
 )
 _engine_option = click.option(
@@ -336,6 +344,11 @@ def query_command(
     err = _stderr()
     if kql == "-":
         kql = sys.stdin.read()
+    try:
+        parse_query(kql)  # a syntax error is reported before any log is read
+    except KqlHuntError as error:
+        print_error(err, error)
+        sys.exit(EXIT_USAGE)
     if samples:
         logs = (*logs, *sample_logs())
     tables = _tables(logs, workspace, log_format, err) + _watchlist_tables(watchlists)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -27,6 +28,8 @@ def cell_text(value: Any) -> str:
         return ""
     if isinstance(value, Timespan):
         return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("-inf" if value < 0 else "inf")
     rendered = json_value(value)
     if isinstance(rendered, bool):
         return "true" if rendered else "false"

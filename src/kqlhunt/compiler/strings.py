@@ -1,8 +1,8 @@
 """Kusto's string operators lowered to portable SQL.
 
 Term operators (`has` and friends) follow Kusto's term model: a value is split into maximal runs
-of ASCII letters and digits, and a needle must line up with those runs. A boundary is required
-only on a needle edge that is itself alphanumeric, so "a-b" has "b" and "x.exe" has ".exe", while
+of letters and digits, and a needle must line up with those runs. A boundary is required only
+on a needle edge that is itself alphanumeric, so "a-b" has "b" and "x.exe" has ".exe", while
 "ab" does not have "b". A needle holding spaces or punctuation matches as that exact phrase with
 its outer terms aligned. "Alphanumeric" is read as Kusto's docs write it, without an ASCII
 qualifier: letters and digits of any script, so `_` and punctuation separate terms and "café"
