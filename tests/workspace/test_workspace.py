@@ -145,3 +145,21 @@ def test_cli_format_override_and_bad_workspace(tmp_path: Path) -> None:
     missing = runner.invoke(main, ["query", "imProcess | count", "--workspace", str(tmp_path)])
     assert missing.exit_code == 2
     assert "not a kqlhunt workspace" in missing.output
+
+
+def test_parts_of_an_interrupted_ingest_are_ignored_then_removed(tmp_path: Path) -> None:
+    import shutil
+
+    from kqlhunt.samples import sample_logs
+    from kqlhunt.workspace import Workspace
+    from kqlhunt.workspace.ingest import ingest
+
+    root = tmp_path / "ws"
+    ingest([*sample_logs()], root)
+    (part, *_) = sorted(root.glob("tables/table=imProcessCreate/day=*/*.parquet"))
+    orphan = part.with_name("part-deadbeef0000-00001.parquet")
+    shutil.copy(part, orphan)  # as an ingest stopped before writing its manifest leaves it
+
+    assert str(orphan) not in Workspace(root).table_files("imProcessCreate")
+    ingest([*sample_logs()], root)
+    assert not orphan.exists()

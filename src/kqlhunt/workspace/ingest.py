@@ -92,6 +92,7 @@ def ingest(
         The workspace, the counts of this run, and how many files were considered.
     """
     workspace = Workspace(root, create=True)
+    workspace.remove_interrupted_parts()
     manifest = workspace.manifest
     stats = IngestStats()
     known = manifest.known_hashes() if dedupe else set()

@@ -63,6 +63,9 @@ class Manifest:
     skipped: list[dict[str, str]] = field(default_factory=list)
     events_duplicate: int = 0
     files_duplicate: int = 0
+    # Ingest runs that completed; Parquet parts of any other run are left over from an
+    # interrupted ingest and are neither read nor kept.
+    runs: list[str] = field(default_factory=list)
 
     def known_hashes(self) -> set[str]:
         return {source.sha256 for source in self.sources}
@@ -110,10 +113,27 @@ class Workspace:
         else:
             raise WorkspaceError(f"{self.root} is not a kqlhunt workspace (no {MANIFEST})")
 
+    def _parts_of(self, name: str) -> list[Path]:
+        folder = self.root / "tables" / f"table={name}"
+        return sorted(folder.glob("day=*/*.parquet"))
+
+    def _completed(self, part: Path) -> bool:
+        run = part.name.split("-")[1] if part.name.count("-") >= 2 else ""
+        return run in self.manifest.runs
+
+    def remove_interrupted_parts(self) -> int:
+        """Delete the parts an interrupted ingest left behind; returns how many."""
+        removed = 0
+        for name in TABLE_SCHEMAS:
+            for part in self._parts_of(name):
+                if not self._completed(part):
+                    part.unlink()
+                    removed += 1
+        return removed
+
     def table_files(self, name: str) -> list[str]:
         """The Parquet files of one table, in a stable order."""
-        folder = self.root / "tables" / f"table={name}"
-        return sorted(str(p) for p in folder.glob("day=*/*.parquet"))
+        return [str(p) for p in self._parts_of(name) if self._completed(p)]
 
     def tables(self) -> dict[str, TableData]:
         """Every table (and the ASIM aliases), backed by the workspace's Parquet files."""
@@ -155,6 +175,8 @@ class Workspace:
 
     def save(self) -> None:
         """Write the manifest (atomically: a temporary file renamed over the old one)."""
+        if self._parts and self.run not in self.manifest.runs:
+            self.manifest.runs.append(self.run)  # this run's parts are now part of the data
         target = self.root / MANIFEST
         temporary = target.with_suffix(".tmp")
         body: dict[str, Any] = asdict(self.manifest)
