@@ -31,8 +31,22 @@ function list(items) {
   return out;
 }
 
+// Building the globals is the slow part; many requests share the same tables.
+const globalsCache = new Map();
+
+function cachedGlobals(tables) {
+  const key = JSON.stringify(tables || {});
+  let globals = globalsCache.get(key);
+  if (globals === undefined) {
+    globals = globalsFor(tables);
+    if (globalsCache.size > 64) globalsCache.clear();
+    globalsCache.set(key, globals);
+  }
+  return globals;
+}
+
 function analyze(request) {
-  const code = K.KustoCode.ParseAndAnalyze(request.query, globalsFor(request.tables));
+  const code = K.KustoCode.ParseAndAnalyze(request.query, cachedGlobals(request.tables));
   const syntax = list(code.GetSyntaxDiagnostics ? code.GetSyntaxDiagnostics() : null);
   const all = list(code.GetDiagnostics());
   const errors = all.filter((d) => d.Severity === "Error").map((d) => d.Message);

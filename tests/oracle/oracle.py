@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,8 +44,18 @@ class Answer:
     columns: list[tuple[str, str]] | None  # None when no tabular result is inferred
 
 
-def analyze(requests: list[Request]) -> dict[str, Answer]:
-    """Parse and analyze every request with Microsoft's analyzer."""
+def analyze(requests: list[Request], workers: int | None = None) -> dict[str, Answer]:
+    """Parse and analyze every request with Microsoft's analyzer, in `workers` Node processes
+    (about one per CPU when None; each takes seconds to start, so small batches use one)."""
+    if workers is None:
+        workers = max(1, min(os.cpu_count() or 1, len(requests) // 200))
+    chunks = [requests[i::workers] for i in range(workers)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        parts = list(pool.map(_analyze_chunk, chunks))
+    return {qid: answer for part in parts for qid, answer in part.items()}
+
+
+def _analyze_chunk(requests: list[Request]) -> dict[str, Answer]:
     lines = "\n".join(
         json.dumps({"id": r.id, "query": r.query, "tables": r.tables}) for r in requests
     )
@@ -54,7 +66,7 @@ def analyze(requests: list[Request]) -> dict[str, Answer]:
         text=True,
         cwd=HERE,
         check=True,
-        timeout=600,
+        timeout=1200,
     )
     answers: dict[str, Answer] = {}
     for line in done.stdout.splitlines():

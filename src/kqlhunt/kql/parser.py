@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from kqlhunt.errors import KqlSyntaxError, UnsupportedKqlError
+from kqlhunt.errors import KqlSemanticError, KqlSyntaxError, UnsupportedKqlError
 from kqlhunt.kql import ast, dynamic_operators, table_operators
 from kqlhunt.kql.literals import parse_datetime, parse_timespan
 from kqlhunt.kql.tokens import Token, TokenType, position_of, tokenize
@@ -46,6 +46,12 @@ STRING_OPERATORS = frozenset(
         "notlike",
     }
 )
+# Old spellings Kusto still accepts, and the operator each one means.
+LEGACY_STRING_OPERATORS = {
+    "containscs": "contains_cs",
+    "notcontains": "!contains",
+    "notcontainscs": "!contains_cs",
+}
 LIST_OPERATORS = frozenset({"in", "!in", "in~", "!in~", "has_any", "has_all", "!has_any"})
 COMPARISONS = frozenset({"==", "!=", "<>", "<", "<=", ">", ">=", "=~", "!~"})
 
@@ -117,6 +123,11 @@ class Parser:
     def error(self, message: str, token: Token | None = None) -> KqlSyntaxError:
         token = token or self.tok
         return KqlSyntaxError(message, position_of(self.text, token.offset, self.source_name))
+
+    def invalid(self, message: str, token: Token | None = None) -> KqlSemanticError:
+        """Well-formed KQL that cannot mean anything, which Kusto reports after parsing."""
+        token = token or self.tok
+        return KqlSemanticError(message, position_of(self.text, token.offset, self.source_name))
 
     def unsupported(self, construct: str, offset: int, detail: str = "") -> UnsupportedKqlError:
         return UnsupportedKqlError(
@@ -307,7 +318,10 @@ class Parser:
         raise self.error(f"unknown tabular operator {word!r}")
 
     def _parse_where(self, offset: int) -> ast.Operator:
-        return ast.Where(self.parse_expr(), offset=offset)
+        predicate = self.parse_expr()
+        if self.tok.is_op("="):  # parses in Kusto as a named value, which is not a bool
+            raise self.invalid("'where' needs a bool; '=' names a value, compare with '=='")
+        return ast.Where(predicate, offset=offset)
 
     def _parse_extend(self, offset: int) -> ast.Operator:
         return ast.Extend(self.parse_assignments(), offset=offset)
@@ -332,7 +346,10 @@ class Parser:
         while True:
             new = self.expect_name("a new column name")
             self.expect_op("=", f"after '{new}' in project-rename")
-            renames.append((new, self.expect_name("the column to rename")))
+            old = self.expect_name("the column to rename")
+            if not (self.tok.is_op(",") or self.at_operator_end()):
+                raise self.invalid("project-rename takes a column name, not an expression")
+            renames.append((new, old))
             if not self.accept_op(","):
                 return ast.ProjectRename(tuple(renames), offset=offset)
 
@@ -478,10 +495,11 @@ class Parser:
             self.advance()
             op = "!=" if token.text == "<>" else token.text
             return ast.Binary(op, left, self.parse_additive(), offset=token.offset)
-        if not token.is_word(*STRING_OPERATORS, *LIST_OPERATORS, "between", "!between", "matches"):
+        words = (*STRING_OPERATORS, *LEGACY_STRING_OPERATORS, *LIST_OPERATORS)
+        if not token.is_word(*words, "between", "!between", "matches"):
             return left
         self.advance()
-        op = token.text
+        op = LEGACY_STRING_OPERATORS.get(token.text, token.text)
         if op in ("between", "!between"):
             return self.parse_between(left, negated=op == "!between", offset=token.offset)
         if op == "matches":
@@ -564,7 +582,9 @@ class Parser:
     def parse_postfix(self) -> ast.Expr:
         expr = self.parse_primary()
         while True:
-            if self.tok.is_op(".") and self.peek().type in (TokenType.IDENTIFIER,):
+            if self.tok.is_op(".") and self.peek().is_op("["):
+                self.advance()  # `bag.[0]` and `bag.["key"]` index as `bag[0]` does
+            elif self.tok.is_op(".") and self.peek().type in (TokenType.IDENTIFIER,):
                 token = self.advance()
                 key = self.advance()
                 expr = ast.Member(expr, str(key.value), offset=token.offset)
@@ -654,8 +674,6 @@ class Parser:
                 self.advance()
                 named.append((name, self.parse_tabular_operand()))
             else:
-                if named:
-                    raise self.error("a positional argument cannot follow a named one")
                 args.append(self.parse_tabular_operand())
             if not self.accept_op(","):
                 break
@@ -680,8 +698,8 @@ class Parser:
         if raw == "" and kql_type is KqlType.DATETIME:
             return ast.Call("now", (), offset=token.offset)  # datetime() is the current time
         value: Any = parse_datetime(raw) if kql_type is KqlType.DATETIME else parse_timespan(raw)
-        if value is None:
-            raise self.error(f"invalid {kql_type.value} literal {raw!r}", token)
+        if value is None:  # Kusto's parser takes any text here; the value is checked later
+            raise self.invalid(f"invalid {kql_type.value} literal {raw!r}", token)
         return ast.Literal(value, kql_type, offset=token.offset)
 
     def parse_typed_literal(self, token: Token, kql_type: KqlType) -> ast.Literal:

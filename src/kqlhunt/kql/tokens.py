@@ -164,6 +164,9 @@ _NUMBER = re.compile(
 )
 _WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_]*")
 _UNIT = re.compile(r"[A-Za-z]+")
+# A name may start with digits when letters follow that do not make a number: `5Minutebin`.
+_DIGIT_WORD = re.compile(r"\d+[A-Za-z_][A-Za-z0-9_]*")
+_OCTAL_ESCAPE = re.compile(r"[0-7]{1,3}")
 _SIMPLE_ESCAPES = {
     "n": "\n",
     "t": "\t",
@@ -171,7 +174,6 @@ _SIMPLE_ESCAPES = {
     "\\": "\\",
     "'": "'",
     '"': '"',
-    "0": "\0",
     "a": "\a",
     "b": "\b",
     "f": "\f",
@@ -286,6 +288,9 @@ class Tokenizer:
         m = _NUMBER.match(text, start)
         assert m is not None
         literal, end = m.group(), m.end()
+        word = _DIGIT_WORD.match(text, start) if literal.isdigit() else None
+        if word and word.group()[len(literal) :].lower() not in TIMESPAN_UNITS:
+            return self._word(start, word.end())
         unit = _UNIT.match(text, end)
         if unit and not literal.lower().startswith("0x"):
             name = unit.group().lower()
@@ -333,6 +338,8 @@ class Tokenizer:
             return at + 2, _SIMPLE_ESCAPES[code]
         if code == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", text[at + 2 : at + 6]):
             return at + 6, chr(int(text[at + 2 : at + 6], 16))
+        if octal := _OCTAL_ESCAPE.match(text, at + 1):
+            return octal.end(), chr(int(octal.group(), 8))
         if code == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", text[at + 2 : at + 4]):
             return at + 4, chr(int(text[at + 2 : at + 4], 16))
         raise self._error(f"unknown escape sequence '\\{code}' in string literal", at)
