@@ -37,6 +37,25 @@ def test_conditional_aggregations() -> None:
     assert result.rows == [(3.0, 1.0, 2, "b")]
 
 
+@pytest.mark.parametrize(
+    ("aggregation", "name"),
+    [
+        ("take_any(k)", "k"),
+        ("take_anyif(k, x > 1)", "k"),
+        ("any(k)", "any_k"),  # the deprecated spellings prefix the column's name
+        ("anyif(k, x > 1)", "anyif_k"),
+        ("take_any(toupper(k))", "any_arg0"),
+        ("take_anyif(toupper(k), x > 1)", "Column1"),
+        ("any(toupper(k))", "any_"),
+        ("anyif(toupper(k), x > 1)", "anyif_"),
+    ],
+)
+def test_take_any_names(aggregation: str, name: str) -> None:
+    result = run(f"{T} | where k == 'a' | summarize {aggregation}")
+    assert result.column_names == [name]
+    assert result.rows in ([("a",)], [("A",)])
+
+
 def test_percentiles_are_nearest_rank_values_with_one_column_each() -> None:
     result = run(f"{T} | summarize percentiles(x, 25, 50, 99.9), percentile(r, 50)")
     assert result.column_names == [

@@ -248,3 +248,15 @@ def test_make_list_of_dynamic_values_keeps_each_value() -> None:
     query = f"{_GROUPS} | summarize l = make_list(d) by g | sort by g asc"
     assert rows(query) == [(1, [{"a": 1}, [1, 2], [2, 3], {"b": 2}]), (2, ["x"])]
     assert rows(f"{_GROUPS} | summarize l = makelist(d, 2)") == [([{"a": 1}, [1, 2]],)]
+
+
+def test_extract_a_group_past_the_ninth() -> None:
+    regex = " ".join(["(.)"] * 11)
+    found = rows(f"print s = 'a b c d e f g h i j k' | project extract('{regex}', 11, s)")
+    assert found == [("k",)]
+    assert rows(f"print s = 'abc' | project extract('{regex}', 11, s)") == [("",)]
+
+
+def test_pack_array_takes_any_number_of_values() -> None:
+    values = ", ".join(str(i) for i in range(100))
+    assert scalar(f"array_length(pack_array({values}))") == 100

@@ -132,6 +132,10 @@ def test_toscalar_of_nothing_is_null_or_empty() -> None:
     assert rows("print r = toscalar(Procs | where Pid > 9 | project Name)") == [("",)]
 
 
+def test_toscalar_of_a_scalar_is_its_value() -> None:
+    assert rows("let a = dynamic([1, 2, 3]); print r = toscalar(array_length(a)) + 1") == [(4,)]
+
+
 # -- range ----------------------------------------------------------------------------------
 
 

@@ -142,3 +142,11 @@ def test_bag_unpack_without_a_schema_and_pivot_are_named() -> None:
         rows("B | evaluate pivot(Name)", _bags())
     with pytest.raises(UnsupportedKqlError, match="'autocluster' plugin"):
         rows("B | evaluate autocluster()", _bags())
+
+
+def test_more_than_nine_columns() -> None:
+    # Each column is a regex group; past the ninth, DuckDB needs them read by name.
+    pattern = " ' ' ".join(f"c{i}" for i in range(1, 13))
+    query = f"print s = 'a b c d e f g h i j k l' | parse s with {pattern} | project c10, c12"
+    assert rows(query) == [("j", "l")]
+    assert rows(f"print s = 'no match' | parse s with {pattern} | project c11") == [("",)]

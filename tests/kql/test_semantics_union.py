@@ -91,6 +91,12 @@ def test_without_isfuzzy_a_missing_leg_is_an_error() -> None:
         run("union SecA, Nope*", *tables())
 
 
+def test_isfuzzy_with_no_existing_leg_names_the_missing_tables() -> None:
+    message = "none of its tables exist: unknown table 'Missing', 'Gone', 'Nope\\*'"
+    with pytest.raises(KqlSemanticError, match=message):
+        run("union isfuzzy=true Missing, (Gone | where x > 1), Nope*", *tables())
+
+
 def test_an_empty_leg_contributes_no_rows_but_its_columns() -> None:
     result = run("union SecA, (SecB | where a < 0)", *tables())
     assert result.column_names == ["a", "b", "c"]

@@ -1,85 +1,31 @@
 """Microsoft's KQL parser and analyzer (npm `@kusto/language-service-next`) as a test oracle.
 
-`analyze` runs `oracle.js` under Node once for a batch of queries. Nothing here is used at run
-time: the package is installed in this folder for the tests only (`npm ci`).
+The package is installed in this folder for the tests only (`npm ci`); `analyze` drives it
+through `kqlhunt.parity.oracle`.
 """
 
 from __future__ import annotations
 
 import ast
-import json
-import os
-import shutil
-import subprocess
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from kqlhunt.parity import oracle
+from kqlhunt.parity.oracle import Answer, Request
 
 HERE = Path(__file__).resolve().parent
-PACKAGE = HERE / "node_modules" / "@kusto" / "language-service-next"
-SCRIPT = HERE / "oracle.js"
+
+__all__ = ["HERE", "Answer", "Request", "analyze", "semantics_queries", "unavailable_reason"]
 
 
 def unavailable_reason() -> str | None:
     """Why the oracle cannot run here, or None when it can."""
-    if shutil.which("node") is None:
-        return "Node.js is not installed, so Microsoft's KQL parser cannot run"
-    if not PACKAGE.is_dir():
-        return "the npm package is missing: run `npm ci` in tests/oracle"
-    return None
-
-
-@dataclass(frozen=True)
-class Request:
-    id: str
-    query: str
-    tables: dict[str, list[tuple[str, str]]]
-
-
-@dataclass(frozen=True)
-class Answer:
-    syntax_errors: list[str]
-    errors: list[str]
-    columns: list[tuple[str, str]] | None  # None when no tabular result is inferred
+    reason = oracle.unavailable_reason(HERE)
+    return reason and reason.replace("npm install @kusto/language-service-next", "npm ci")
 
 
 def analyze(requests: list[Request], workers: int | None = None) -> dict[str, Answer]:
-    """Parse and analyze every request with Microsoft's analyzer, in `workers` Node processes
-    (about one per CPU when None; each takes seconds to start, so small batches use one)."""
-    if workers is None:
-        workers = max(1, min(os.cpu_count() or 1, len(requests) // 200))
-    chunks = [requests[i::workers] for i in range(workers)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(_analyze_chunk, chunks))
-    return {qid: answer for part in parts for qid, answer in part.items()}
-
-
-def _analyze_chunk(requests: list[Request]) -> dict[str, Answer]:
-    lines = "\n".join(
-        json.dumps({"id": r.id, "query": r.query, "tables": r.tables}) for r in requests
-    )
-    done = subprocess.run(
-        ["node", str(SCRIPT)],
-        input=lines,
-        capture_output=True,
-        text=True,
-        cwd=HERE,
-        check=True,
-        timeout=1200,
-    )
-    answers: dict[str, Answer] = {}
-    for line in done.stdout.splitlines():
-        raw: dict[str, Any] = json.loads(line)
-        if "crash" in raw:
-            raise RuntimeError(f"the oracle failed on {raw['id']}: {raw['crash']}")
-        columns = raw["columns"]
-        answers[raw["id"]] = Answer(
-            raw["syntax_errors"],
-            raw["errors"],
-            None if columns is None else [(n, t) for n, t in columns],
-        )
-    return answers
+    """Parse and analyze every request with Microsoft's analyzer."""
+    return oracle.analyze(requests, HERE, workers)
 
 
 # -- the queries of our own semantics tests ---------------------------------------------------

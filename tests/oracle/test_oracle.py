@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.oracle.oracle import Answer, analyze, unavailable_reason
-from tests.oracle.parity import compare, requests
+from tests.oracle.parity import judge, requests
 
 # Where kqlhunt and the analyzer differ on purpose, keyed by conformance id or query text.
 KNOWN_DISAGREEMENTS: dict[str, str] = {
@@ -56,5 +56,5 @@ def _params() -> list[Any]:
 
 @pytest.mark.parametrize("request_", _params())
 def test_agrees_with_microsofts_analyzer(request_: Any, answers: dict[str, Answer]) -> None:
-    verdict = compare(request_, answers[request_.id])
+    verdict = judge(request_, answers[request_.id])
     assert not verdict.problem, f"{request_.query}\n{verdict.kind}: {verdict.problem}"

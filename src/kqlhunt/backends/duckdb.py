@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+from sqlglot import exp
 
 from kqlhunt.backends.base import to_result
 from kqlhunt.catalog import TableData
@@ -53,6 +54,34 @@ def _parquet_select(table: TableData) -> str:
     union = "" if uniform else ", union_by_name = true"
     source = f"read_parquet([{files}]{union})"
     return f"SELECT {', '.join(columns)} FROM {source}"
+
+
+# DuckDB's regexp_extract takes group numbers 0 to 9; a later group is read by name instead.
+_LAST_NUMBERED_GROUP = 9
+
+
+def duckdb_sql(query: CompiledQuery) -> str:
+    """The compiled query in DuckDB's SQL."""
+    extracts = query.sql.find_all(exp.RegexpExtract)
+    if all(_group(node) <= _LAST_NUMBERED_GROUP for node in extracts):
+        return query.to_sql("duckdb")
+    tree = query.sql.copy()
+    for node in list(tree.find_all(exp.RegexpExtract)):
+        group = _group(node)
+        if group > _LAST_NUMBERED_GROUP:
+            names = exp.Array(
+                expressions=[exp.Literal.string(f"g{i}") for i in range(1, group + 1)]
+            )
+            by_name = exp.Anonymous(
+                this="REGEXP_EXTRACT", expressions=[node.this, node.expression, names]
+            )
+            node.replace(exp.Bracket(this=by_name, expressions=[exp.Literal.string(f"g{group}")]))
+    return tree.sql(dialect="duckdb")
+
+
+def _group(node: exp.RegexpExtract) -> int:
+    group = node.args.get("group")
+    return int(group.name) if isinstance(group, exp.Literal) and group.is_int else 0
 
 
 class DuckDBBackend:
@@ -104,7 +133,7 @@ class DuckDBBackend:
         self._views.add(name)
 
     def run(self, query: CompiledQuery) -> QueryResult:
-        sql = query.to_sql(self.dialect)
+        sql = duckdb_sql(query)
         log.debug("DuckDB SQL: %s", sql)
         try:
             rows = self.connection.execute(sql).fetchall()

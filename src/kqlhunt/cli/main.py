@@ -453,6 +453,10 @@ from kqlhunt.cli.lint_command import lint_command  # noqa: E402
 
 main.add_command(lint_command)
 
+from kqlhunt.cli.parity_command import parity_command  # noqa: E402
+
+main.add_command(parity_command)
+
 
 @main.command("support")
 def support_command() -> None:

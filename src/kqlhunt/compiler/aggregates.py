@@ -332,9 +332,17 @@ def _take_any(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColu
     sql: exp.Expr = exp.AnyValue(this=value.sql)
     if conditional:
         sql = _filtered(sql, _predicate(c, node, args[1], 1))
-    suffix = _column_suffix(node.args[0])
-    default = suffix if suffix else "any_"
-    return AggregateColumn(default, Typed(sql, value.type))
+    return AggregateColumn(_any_name(node, name), Typed(sql, value.type))
+
+
+def _any_name(node: ast.Call, name: str) -> str:
+    """Kusto's names: `take_any(x)` and `take_anyif(x, p)` keep the column's name; the older
+    `any(x)` and `anyif(x, p)` prefix it. Of an expression: `any_arg0`, `Column1`, `any_`,
+    `anyif_`."""
+    column = node.args[0].name if isinstance(node.args[0], ast.Name) else ""
+    if name.startswith("take_"):
+        return column or ("Column1" if name == "take_anyif" else "any_arg0")
+    return f"{name}_{column}"
 
 
 def arg_extreme(c: ExpressionCompiler, node: ast.Call) -> ArgExtreme:

@@ -21,7 +21,7 @@ from kqlhunt.compiler.dynamic import (
     json_type,
     to_json,
 )
-from kqlhunt.compiler.functions import Rule, rule
+from kqlhunt.compiler.functions import UNBOUNDED, Rule, rule
 from kqlhunt.compiler.sqltypes import Typed, cast, coalesce_text, func, p
 from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
@@ -135,7 +135,7 @@ def _type_argument(c: ExpressionCompiler, node: ast.Call, value: Typed, index: i
 # -- building values --------------------------------------------------------------------------
 
 
-@rule("pack_array", arity=(1, 64))
+@rule("pack_array", arity=(1, UNBOUNDED))
 def _pack_array(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     return Typed(array_value(exp.Array(expressions=[to_json(a) for a in args])), KqlType.DYNAMIC)
 

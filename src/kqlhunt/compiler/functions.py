@@ -26,6 +26,9 @@ Rule = Callable[["ExpressionCompiler", ast.Call, list[Typed]], Typed]
 FUNCTIONS: dict[str, Rule] = {}
 ARITY: dict[str, tuple[int, int]] = {}
 
+UNBOUNDED = 1 << 31
+"""The upper arity of a function that takes any number of arguments."""
+
 # Aggregation functions are compiled by `summarize`; named here to give a clear error elsewhere.
 AGGREGATE_NAMES = frozenset(
     {
@@ -107,6 +110,8 @@ def compile_call(compiler: ExpressionCompiler, node: ast.Call) -> Typed:
     low, high = ARITY[node.name]
     if not low <= len(node.args) <= high:
         expected = str(low) if low == high else f"{low} to {high}"
+        if high == UNBOUNDED:
+            expected = f"at least {low}"
         raise context.error(
             f"'{node.name}()' takes {expected} arguments, got {len(node.args)}", node.offset
         )

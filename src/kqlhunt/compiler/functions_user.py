@@ -269,15 +269,16 @@ def invoke(tc: TabularCompiler, relation: Relation, node: ast.Invoke) -> Relatio
 
 
 def toscalar(compiler: ExpressionCompiler, node: ast.Call) -> Typed:
-    """`toscalar(T)`: the first column of T's first row, as a scalar subquery."""
+    """`toscalar(T)`: the first column of T's first row, as a scalar subquery. Of a scalar
+    expression, the expression's value."""
     from kqlhunt.compiler.tabular import TabularCompiler
 
     context = compiler.context
     if len(node.args) != 1 or node.named_args:
-        raise context.error("'toscalar()' takes one tabular expression", node.offset)
+        raise context.error("'toscalar()' takes one expression", node.offset)
     tabular = as_tabular(context, node.args[0])
     if tabular is None:
-        raise context.error("'toscalar()' takes a tabular expression", node.args[0].offset)
+        return compiler.compile(node.args[0])
     relation = TabularCompiler(context).compile(tabular)
     name, kql_type = next(iter(relation.columns.items()))
     source = relation.select.subquery(context.fresh_alias(), copy=False)

@@ -35,7 +35,10 @@ def union(tc: TabularCompiler, node: ast.Union, piped: Relation | None = None) -
     for index, (name, leg) in enumerate(_resolve(context, node), start=len(legs)):
         legs.append((name or f"union_arg{index}", tc.compile(leg)))
     if not legs:
-        raise context.error("union: none of its tables exist", node.offset)
+        missing = ", ".join(f"'{name}'" for name in _leg_names(node))
+        raise context.error(
+            f"union: none of its tables exist: unknown table {missing}", node.offset
+        )
 
     schema = _schema([relation for _, relation in legs], node.kind)
     if node.source_column is not None and node.source_column in {n for n, _, _ in schema}:
@@ -76,6 +79,21 @@ def _known(context: QueryContext, name: str) -> bool:
         or name in context.relations
         or name in context.functions
     )
+
+
+def _leg_names(node: ast.Union) -> list[str]:
+    """The table names and patterns a union's legs read, in order."""
+    names: list[str] = []
+    for leg in node.legs:
+        while isinstance(leg, ast.Pipeline):
+            leg = leg.source
+        if isinstance(leg, ast.TableRef):
+            names.append(leg.name)
+        elif isinstance(leg, ast.TablePattern):
+            names.append(leg.pattern)
+        elif isinstance(leg, ast.Union):
+            names += _leg_names(leg)
+    return names
 
 
 def _resolvable(context: QueryContext, leg: ast.Tabular) -> bool:

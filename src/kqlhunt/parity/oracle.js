@@ -1,7 +1,9 @@
-// Microsoft's KQL parser and analyzer as a test oracle (never a runtime dependency).
+// Microsoft's KQL parser and analyzer, driven by kqlhunt.parity (never needed to run queries).
+// The npm package @kusto/language-service-next is found through NODE_PATH.
 // Reads one JSON request per line on stdin: {"id", "query", "tables": {name: [[col, type], ...]}}
 // and writes one JSON answer per line: {"id", "syntax_errors": [...], "errors": [...],
-// "columns": [[name, type], ...] or null when no tabular result type is inferred}.
+// "columns": [[name, type], ...] or null when no tabular result type is inferred,
+// "tables": the names of the given tables the query reads}.
 "use strict";
 require("@kusto/language-service-next/bridge.js");
 require("@kusto/language-service-next/Kusto.Language.Bridge.js");
@@ -56,7 +58,20 @@ function analyze(request) {
   if (result && result.Kind === S.SymbolKind.Table) {
     columns = list(result.Columns).map((c) => [c.Name, c.Type.Name]);
   }
-  return { id: request.id, syntax_errors: syntaxErrors, errors: errors, columns: columns };
+  const tables = new Set();
+  code.Syntax.WalkNodes((node) => {
+    const symbol = node.ReferencedSymbol;
+    if (symbol && symbol.Kind === S.SymbolKind.Table && node.Kind === K.Syntax.SyntaxKind.NameReference) {
+      tables.add(symbol.Name);
+    }
+  });
+  return {
+    id: request.id,
+    syntax_errors: syntaxErrors,
+    errors: errors,
+    columns: columns,
+    tables: [...tables].sort(),
+  };
 }
 
 const lines = readline.createInterface({ input: process.stdin, terminal: false });

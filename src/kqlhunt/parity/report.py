@@ -1,0 +1,156 @@
+"""The parity report over a rule corpus: acceptance and result columns beside Microsoft's
+analyzer, and how many process-event and ASIM queries compile and run on an empty workspace."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kqlhunt.compiler import CompiledQuery, compile_query
+from kqlhunt.engine import Engine
+from kqlhunt.errors import (
+    KqlError,
+    KqlHuntError,
+    KqlSemanticError,
+    KqlSyntaxError,
+    UnsupportedKqlError,
+)
+from kqlhunt.normalize.tables import empty_tables, with_aliases
+from kqlhunt.parity.compare import PARITY_NOW, Verdict, VerdictKind, compare
+from kqlhunt.parity.corpus import (
+    LOCAL_SCHEMAS,
+    over_asim,
+    over_process_events,
+    rule_requests,
+    tables_read,
+)
+from kqlhunt.parity.oracle import Answer, Request, analyze
+from kqlhunt.rules.model import AnalyticRule
+
+_UNKNOWN_TABLE = re.compile(r"unknown table '([^']+)'")  # the first; a union names them all
+
+
+class Outcome(enum.Enum):
+    RUNS = "runs with the analyzer's columns"
+    RUNS_UNCHECKED = "runs; the analyzer infers no columns to check"
+    GAP = "named gap"
+    FAILS = "fails"
+
+
+@dataclass(frozen=True)
+class ScopeResult:
+    """What became of one process-event or ASIM query on an empty workspace."""
+
+    outcome: Outcome
+    detail: str = ""  # the gap or the failure
+
+    @property
+    def runs(self) -> bool:
+        return self.outcome in (Outcome.RUNS, Outcome.RUNS_UNCHECKED)
+
+
+@dataclass
+class ParityReport:
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
+    scope: dict[str, ScopeResult] = field(default_factory=dict)
+
+    def figures(self) -> dict[str, tuple[int, int]]:
+        """Name -> (count, out of)."""
+        kinds = Counter(v.kind for v in self.verdicts.values())
+        compared = kinds[VerdictKind.COLUMNS_AGREE] + kinds[VerdictKind.COLUMNS]
+        outcomes = Counter(r.outcome for r in self.scope.values())
+        scope = len(self.scope)
+        return {
+            "acceptance agrees with the analyzer": (
+                len(self.verdicts) - kinds[VerdictKind.PARSE],
+                len(self.verdicts),
+            ),
+            "result columns agree, where both infer them": (
+                kinds[VerdictKind.COLUMNS_AGREE],
+                compared,
+            ),
+            "process-event and ASIM queries that run on an empty workspace": (
+                outcomes[Outcome.RUNS] + outcomes[Outcome.RUNS_UNCHECKED],
+                scope,
+            ),
+            "  of which with the analyzer's result columns": (outcomes[Outcome.RUNS], scope),
+            "  stopped by a named gap": (outcomes[Outcome.GAP], scope),
+            "  failing otherwise": (outcomes[Outcome.FAILS], scope),
+        }
+
+    def gaps(self) -> Counter[str]:
+        """How many in-scope queries each named gap stops."""
+        return Counter(r.detail for r in self.scope.values() if r.outcome is Outcome.GAP)
+
+    def problems(self) -> list[tuple[str, str, str]]:
+        """(query id, kind, detail) for every disagreement and every in-scope failure."""
+        found = [
+            (qid, v.kind.value, v.problem)
+            for qid, v in self.verdicts.items()
+            if v.kind in (VerdictKind.PARSE, VerdictKind.COLUMNS)
+        ]
+        found += [
+            (qid, "run", r.detail) for qid, r in self.scope.items() if r.outcome is Outcome.FAILS
+        ]
+        return found
+
+
+def parity_report(rules: Iterable[AnalyticRule], analyzer: Path) -> ParityReport:
+    """Compare kqlhunt with the analyzer installed in `analyzer` on every rule query.
+
+    Raises:
+        OracleUnavailableError: Node or the analyzer's package is missing.
+    """
+    requests = rule_requests(rules)
+    answers = analyze(requests, analyzer)
+    report = ParityReport()
+    engine = Engine(with_aliases(empty_tables().values()).values(), now=PARITY_NOW)
+    try:
+        for request in requests:
+            answer = answers[request.id]
+            compiled = _compile(request)
+            report.verdicts[request.id] = compare(request, answer, compiled)
+            tables = tables_read(request.query)
+            if over_process_events(request.query, tables) or over_asim(tables):
+                verdict = report.verdicts[request.id]
+                report.scope[request.id] = _run(engine, compiled, verdict, answer)
+    finally:
+        engine.close()
+    return report
+
+
+def _compile(request: Request) -> CompiledQuery | KqlError:
+    try:
+        return compile_query(request.query, LOCAL_SCHEMAS, now=PARITY_NOW)
+    except KqlError as error:
+        return error
+
+
+def _run(
+    engine: Engine, compiled: CompiledQuery | KqlError, verdict: Verdict, answer: Answer
+) -> ScopeResult:
+    if isinstance(compiled, UnsupportedKqlError):
+        return ScopeResult(Outcome.GAP, compiled.construct)
+    if isinstance(compiled, KqlSemanticError) and (
+        found := _UNKNOWN_TABLE.search(compiled.message)
+    ):
+        return ScopeResult(
+            Outcome.GAP, f"reads table {found.group(1)}, which kqlhunt does not hold"
+        )
+    if isinstance(compiled, KqlSyntaxError) and answer.syntax_errors:
+        return ScopeResult(Outcome.GAP, "the query is not valid KQL (the analyzer agrees)")
+    if isinstance(compiled, KqlError):
+        return ScopeResult(Outcome.FAILS, compiled.message)
+    try:
+        engine.backend.run(compiled)
+    except KqlHuntError as error:
+        return ScopeResult(Outcome.FAILS, f"compiled, but does not run: {error}")
+    if verdict.kind is VerdictKind.COLUMNS:
+        return ScopeResult(Outcome.FAILS, f"result columns differ: {verdict.problem}")
+    if verdict.kind is VerdictKind.COLUMNS_AGREE:
+        return ScopeResult(Outcome.RUNS)
+    return ScopeResult(Outcome.RUNS_UNCHECKED)
