@@ -86,6 +86,9 @@ def compare(
         )
     if not we_accept or answer.errors or answer.columns is None:
         return Verdict(VerdictKind.AGREE)
+    if any(type_name == "unknown" for _, type_name in answer.columns):
+        # e.g. the legs of a fuzzy union that read tables neither side holds
+        return Verdict(VerdictKind.NOT_COMPARED, note="the analyzer could not type every column")
     if compiled is None:
         try:
             compiled = compile_query(request.query, schemas(request), now=now)

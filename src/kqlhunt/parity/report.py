@@ -20,7 +20,7 @@ from kqlhunt.errors import (
     UnsupportedKqlError,
 )
 from kqlhunt.normalize.tables import empty_tables, with_aliases
-from kqlhunt.parity.compare import PARITY_NOW, Verdict, VerdictKind, compare
+from kqlhunt.parity.compare import PARITY_NOW, Verdict, VerdictKind, analyzer_rejects, compare
 from kqlhunt.parity.corpus import (
     LOCAL_SCHEMAS,
     over_asim,
@@ -31,6 +31,7 @@ from kqlhunt.parity.corpus import (
 from kqlhunt.parity.oracle import Answer, Request, analyze
 from kqlhunt.rules.model import AnalyticRule
 
+_UNKNOWN_NAME = re.compile(r"unknown column(?: or name)? '([^']+)'")
 _UNKNOWN_TABLE = re.compile(r"unknown table '([^']+)'")  # the first; a union names them all
 
 
@@ -38,6 +39,7 @@ class Outcome(enum.Enum):
     RUNS = "runs with the analyzer's columns"
     RUNS_UNCHECKED = "runs; the analyzer infers no columns to check"
     GAP = "named gap"
+    INVALID = "invalid against the schema; the analyzer agrees"
     FAILS = "fails"
 
 
@@ -79,6 +81,10 @@ class ParityReport:
             ),
             "  of which with the analyzer's result columns": (outcomes[Outcome.RUNS], scope),
             "  stopped by a named gap": (outcomes[Outcome.GAP], scope),
+            "  invalid against the schema, as the analyzer also finds": (
+                outcomes[Outcome.INVALID],
+                scope,
+            ),
             "  failing otherwise": (outcomes[Outcome.FAILS], scope),
         }
 
@@ -87,14 +93,16 @@ class ParityReport:
         return Counter(r.detail for r in self.scope.values() if r.outcome is Outcome.GAP)
 
     def problems(self) -> list[tuple[str, str, str]]:
-        """(query id, kind, detail) for every disagreement and every in-scope failure."""
+        """(query id, kind, detail) for every disagreement, every in-scope failure ("run") and
+        every in-scope query invalid against the schema ("invalid")."""
         found = [
             (qid, v.kind.value, v.problem)
             for qid, v in self.verdicts.items()
             if v.kind in (VerdictKind.PARSE, VerdictKind.COLUMNS)
         ]
+        kinds = {Outcome.FAILS: "run", Outcome.INVALID: "invalid"}
         found += [
-            (qid, "run", r.detail) for qid, r in self.scope.items() if r.outcome is Outcome.FAILS
+            (qid, kinds[r.outcome], r.detail) for qid, r in self.scope.items() if r.outcome in kinds
         ]
         return found
 
@@ -130,6 +138,15 @@ def _compile(request: Request) -> CompiledQuery | KqlError:
         return error
 
 
+def _analyzer_agrees(error: KqlError, answer: Answer) -> bool:
+    """Whether the analyzer also finds the query at fault: it rejects the query outright, or it
+    too finds no column of the name kqlhunt does not know."""
+    if analyzer_rejects(answer):
+        return True
+    unknown = _UNKNOWN_NAME.search(error.message)
+    return unknown is not None and any(f"'{unknown.group(1)}'" in e for e in answer.errors)
+
+
 def _run(
     engine: Engine, compiled: CompiledQuery | KqlError, verdict: Verdict, answer: Answer
 ) -> ScopeResult:
@@ -142,7 +159,9 @@ def _run(
             Outcome.GAP, f"reads table {found.group(1)}, which kqlhunt does not hold"
         )
     if isinstance(compiled, KqlSyntaxError) and answer.syntax_errors:
-        return ScopeResult(Outcome.GAP, "the query is not valid KQL (the analyzer agrees)")
+        return ScopeResult(Outcome.INVALID, compiled.message)
+    if isinstance(compiled, KqlError) and _analyzer_agrees(compiled, answer):
+        return ScopeResult(Outcome.INVALID, compiled.message)
     if isinstance(compiled, KqlError):
         return ScopeResult(Outcome.FAILS, compiled.message)
     try:
