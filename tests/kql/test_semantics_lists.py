@@ -78,3 +78,26 @@ def test_membership_on_a_column(value: str, predicate: str, expected: Any) -> No
 
 def test_empty_list_items_are_no_match() -> None:
     assert scalar('"abc" has_any ("")') is False
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # in~ folds ASCII letters only, on both sides, as with a list of values
+        (
+            "let L = datatable(n: string)['CMD.exe', 'Ärger']; "
+            "datatable(p: string)['cmd.EXE', 'x', 'ärger', 'ÄRGER'] | where p in~ (L)",
+            [("cmd.EXE",), ("ÄRGER",)],
+        ),
+        (
+            "let L = datatable(n: string)['CMD.exe']; "
+            "datatable(p: string)['cmd.EXE', 'x'] | where p !in~ (L | project n)",
+            [("x",)],
+        ),
+        # the first column is read, as text when its type differs
+        ("let L = datatable(n: long, s: string)[1, 'a']; print r = '1' in~ (L)", [(True,)]),
+        ("let L = datatable(n: string)[]; print r = 'a' !in~ (L)", [(True,)]),
+    ],
+)
+def test_in_tilde_with_a_tabular_operand(query: str, expected: list[tuple[Any, ...]]) -> None:
+    assert rows(query) == expected

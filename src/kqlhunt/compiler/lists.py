@@ -124,17 +124,22 @@ def _has_list(
 def _in_subquery(
     compiler: ExpressionCompiler, node: ast.InList, value: Typed, item: ast.TabularSubquery
 ) -> Typed:
-    if node.op not in ("in", "!in"):
-        raise compiler.context.unsupported(f"'{node.op}' with a tabular operand", item.offset)
     from kqlhunt.compiler.tabular import TabularCompiler
 
     relation = TabularCompiler(compiler.context).compile(item.query)
-    first = next(iter(relation.columns))
-    subquery = exp.select(exp.column(first, quoted=True)).from_(
-        relation.select.subquery(compiler.context.fresh_alias(), copy=False)
-    )
-    test: exp.Expr = exp.In(this=value.sql, query=exp.Subquery(this=subquery))
-    if node.op == "!in":
+    first, first_type = next(iter(relation.columns.items()))
+    source = relation.select.subquery(compiler.context.fresh_alias(), copy=False)
+    negated = node.op.startswith("!")
+    if not node.op.endswith("~"):
+        subquery = exp.select(exp.column(first, quoted=True)).from_(source)
+        test: exp.Expr = exp.In(this=value.sql, query=exp.Subquery(this=subquery))
+    else:
+        # Both sides as text, folded as Kusto folds them (ASCII letters only).
+        text = compiler.convert(value, KqlType.STRING).sql
+        column = compiler.convert(Typed(exp.column(first, quoted=True), first_type), KqlType.STRING)
+        folded = exp.select(strings.lower_ascii(column.sql)).from_(source)
+        test = exp.In(this=strings.lower_ascii(text), query=exp.Subquery(this=folded))
+    if negated:
         test = exp.Not(this=exp.paren(test))
-    fallback = exp.true() if node.op == "!in" else exp.false()
+    fallback = exp.true() if negated else exp.false()
     return Typed(exp.Coalesce(this=test, expressions=[fallback]), KqlType.BOOL)
