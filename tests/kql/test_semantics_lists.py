@@ -51,6 +51,13 @@ def test_has_any_accepts_a_let_bound_array() -> None:
     assert [r[0] for r in rows(query)] == ["alpha"]
 
 
+def test_has_any_accepts_a_pack_array_of_constants() -> None:
+    query = 'let names = pack_array("ALPHA", "gamma"); Events | where Name has_any (names)'
+    assert [r[0] for r in rows(query)] == ["alpha"]
+    query = 'let names = pack_array("alpha", "Beta"); Events | where Name in (names) | project N'
+    assert rows(query) == [(1,), (None,)]
+
+
 def test_in_accepts_a_let_bound_array() -> None:
     query = 'let names = dynamic(["alpha", "Beta"]); Events | where Name in (names) | project N'
     assert rows(query) == [(1,), (None,)]

@@ -137,7 +137,17 @@ def _type_argument(c: ExpressionCompiler, node: ast.Call, value: Typed, index: i
 
 @rule("pack_array", arity=(1, UNBOUNDED))
 def _pack_array(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
-    return Typed(array_value(exp.Array(expressions=[to_json(a) for a in args])), KqlType.DYNAMIC)
+    sql = array_value(exp.Array(expressions=[to_json(a) for a in args]))
+    if all(a.is_constant and a.constant is not None and a.type in _JSON_CONSTANT for a in args):
+        # An array of constants is a constant too, usable as a list of needles or values.
+        return Typed(sql, KqlType.DYNAMIC, [a.constant for a in args], True)
+    return Typed(sql, KqlType.DYNAMIC)
+
+
+# Constant types whose Python values are their JSON values.
+_JSON_CONSTANT = frozenset(
+    {KqlType.STRING, KqlType.BOOL, KqlType.INT, KqlType.LONG, KqlType.REAL, KqlType.DYNAMIC}
+)
 
 
 @rule("pack", "bag_pack", arity=(0, 128))
