@@ -176,8 +176,6 @@ def load(
 
 def _merge(stored: dict[str, TableData], raw: dict[str, TableData]) -> dict[str, TableData]:
     """Workspace tables with raw logs' rows added (as `kqlhunt hunt --workspace ws logs`)."""
-    import pyarrow.parquet as pq
-
     from kqlhunt.normalize.tables import with_aliases
 
     merged = []
@@ -186,8 +184,7 @@ def _merge(stored: dict[str, TableData], raw: dict[str, TableData]) -> dict[str,
         if base is None or not base.files:
             merged.append(table)
             continue
-        data = pq.read_table(list(base.files)).select(table.data.column_names)
-        combined = pa.concat_tables([data.cast(table.data.schema), table.data])
+        combined = pa.concat_tables([base.read_files(), table.data])
         merged.append(TableData(name, table.columns, combined))
     return dict(with_aliases(merged))
 

@@ -3,9 +3,11 @@ Parquet files that hold it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from kqlhunt.types import KqlType
 
@@ -30,7 +32,9 @@ class TableData:
     with the Arrow types of `ARROW_TYPES` (strings are never null: Kusto has no null string).
 
     A table can instead be backed by Parquet `files` (written with the same Arrow types, extra
-    columns allowed): `data` is then empty and a backend reads the files in place.
+    columns allowed): `data` is then empty and a backend reads the files in place. A file may
+    lack columns (written before the table gained them): readers give those Kusto's empty value,
+    "" for a string and null otherwise (see `file_columns`).
     """
 
     name: str
@@ -61,8 +65,12 @@ class TableData:
         cls, name: str, columns: dict[str, KqlType], rows: list[dict[str, object]]
     ) -> TableData:
         """Build a table from row dicts; missing strings become "", other missing values null."""
+        present: set[str] = set().union(*rows)  # wide tables: most columns are in no row
         arrays = []
         for col, kql_type in columns.items():
+            if col not in present:
+                arrays.append(_empty_array(kql_type, len(rows)))
+                continue
             if kql_type is KqlType.STRING:
                 values: list[object] = [_as_text(r.get(col)) for r in rows]
             else:
@@ -71,10 +79,58 @@ class TableData:
         schema = pa.schema([(n, ARROW_TYPES[t]) for n, t in columns.items()])
         return cls(name, dict(columns), pa.Table.from_arrays(arrays, schema=schema))
 
+    def file_columns(self) -> FileColumns:
+        """Which of the columns the Parquet files hold (each file's footer is read)."""
+        return FileColumns.of(self.files)
+
+    def read_files(self) -> pa.Table:
+        """The rows of the Parquet files in memory, with the table's columns and Arrow types; a
+        column a file lacks holds Kusto's empty value."""
+        if not self.files:
+            return self.data
+        schema = self.arrow_schema
+        parts = []
+        for path in self.files:
+            data = pq.read_table(path)
+            arrays = [
+                data.column(f.name).cast(f.type)
+                if f.name in data.column_names
+                else _empty_array(self.columns[f.name], data.num_rows)
+                for f in schema
+            ]
+            parts.append(pa.Table.from_arrays(arrays, schema=schema))
+        return pa.concat_tables(parts)
+
     def __len__(self) -> int:
         if self.files:
             return self.file_rows
         return int(self.data.num_rows)
+
+
+@dataclass(frozen=True)
+class FileColumns:
+    """The column names of a set of Parquet files: those every file has, those at least one has,
+    and whether all files list the same names in the same order."""
+
+    every: frozenset[str]
+    some: frozenset[str]
+    uniform: bool
+
+    @classmethod
+    def of(cls, files: Sequence[str]) -> FileColumns:
+        names = [pq.read_schema(path).names for path in files]
+        if not names:
+            return cls(frozenset(), frozenset(), True)
+        every = frozenset(names[0]).intersection(*names[1:])
+        some = frozenset(names[0]).union(*names[1:])
+        return cls(every, some, all(n == names[0] for n in names))
+
+
+def _empty_array(kql_type: KqlType, length: int) -> pa.Array:
+    """`length` copies of Kusto's empty value of a type: "" for a string, otherwise null."""
+    if kql_type is KqlType.STRING:
+        return pa.repeat(pa.scalar("", pa.string()), length)
+    return pa.nulls(length, type=ARROW_TYPES[kql_type])
 
 
 def _as_text(value: object) -> str:

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
@@ -163,3 +164,52 @@ def test_parts_of_an_interrupted_ingest_are_ignored_then_removed(tmp_path: Path)
     assert str(orphan) not in Workspace(root).table_files("imProcessCreate")
     ingest([*sample_logs()], root)
     assert not orphan.exists()
+
+
+# Columns SecurityEvent gained after workspaces existed; a part written before lacks them.
+_LATER_COLUMNS = ["ObjectName", "IpAddress", "LogonType", "_BilledSize"]
+_SECURITY_EVENT_SUMMARY = (
+    "SecurityEvent | summarize n = count(), processes = dcount(NewProcessName),"
+    " empty = countif(isempty(ObjectName) and isempty(IpAddress) and isnull(LogonType)"
+    " and isnull(_BilledSize))"
+)
+
+
+def _without_later_columns(part: Path) -> None:
+    """Rewrite a Parquet part as a kqlhunt that did not know `_LATER_COLUMNS` wrote it."""
+    data = pq.read_table(part)
+    pq.write_table(data.drop_columns(_LATER_COLUMNS), part)
+
+
+@pytest.mark.parametrize("old_parts", ["every part", "one of two parts"])
+def test_parts_written_before_a_table_gained_columns_read_as_empty(
+    old_parts: str, tmp_path: Path
+) -> None:
+    root = tmp_path / "ws"
+    ingest([*sample_logs()], root, workers=1)
+    [part] = sorted(root.glob("tables/table=SecurityEvent/day=*/*.parquet"))
+    before = _count(Workspace(root).tables(), _SECURITY_EVENT_SUMMARY)
+    assert isinstance(before, list)
+    [(n, processes, empty)] = before
+    assert n == empty == 19
+    if old_parts == "one of two parts":  # same run, so the copy counts as stored data
+        shutil.copy(part, part.with_name(part.name.replace(".parquet", "9.parquet")))
+
+    _without_later_columns(part)
+
+    copies = 1 if old_parts == "every part" else 2
+    expected = [(n * copies, processes, empty * copies)]
+    assert _count(Workspace(root).tables(), _SECURITY_EVENT_SUMMARY) == expected
+
+
+def test_logs_beside_a_workspace_with_old_parts(tmp_path: Path) -> None:
+    from kqlhunt import api
+
+    root = tmp_path / "ws"
+    ingest([*sample_logs()], root, workers=1)
+    for part in root.glob("tables/table=SecurityEvent/day=*/*.parquet"):
+        _without_later_columns(part)
+
+    with api.load([root, DATA / "winlogbeat.ndjson"], now=NOW[1]) as both:
+        summary = both.query(_SECURITY_EVENT_SUMMARY)
+    assert (summary.column("n").to_pylist(), summary.column("empty").to_pylist()) == ([20], [20])

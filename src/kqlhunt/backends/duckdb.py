@@ -7,14 +7,15 @@ from collections.abc import Iterable
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 from sqlglot import exp
 
 from kqlhunt.backends.base import to_result
 from kqlhunt.catalog import TableData
 from kqlhunt.compiler import CompiledQuery
+from kqlhunt.compiler.sqltypes import SQL_TYPES
 from kqlhunt.errors import BackendError
 from kqlhunt.result import QueryResult
+from kqlhunt.types import KqlType
 
 log = logging.getLogger(__name__)
 
@@ -40,20 +41,32 @@ def _literal(text: str) -> str:
 
 def _parquet_select(table: TableData) -> str:
     """The SELECT reading a Parquet-backed table: its declared columns in order, times as naive
-    UTC like the Arrow tables, columns a file lacks as typed nulls (union by name)."""
+    UTC like the Arrow tables. A column a file lacks (written before the table had it) reads as
+    Kusto's empty value: "" for a string, a typed null otherwise."""
     files = ", ".join(_literal(path) for path in table.files)
+    held = table.file_columns()
     columns = []
     for field in table.arrow_schema:
         name = _quote(field.name)
-        if pa.types.is_timestamp(field.type):
+        kql_type = table.columns[field.name]
+        if field.name not in held.some:
+            columns.append(f"{_empty_value(kql_type)} AS {name}")
+        elif pa.types.is_timestamp(field.type):
             columns.append(f"CAST({name} AS TIMESTAMP) AS {name}")
+        elif kql_type is KqlType.STRING and field.name not in held.every:
+            columns.append(f"COALESCE({name}, '') AS {name}")
         else:
             columns.append(name)
     # Reading by name is needed only when the files' columns differ; binding it opens every file.
-    uniform = len({pq.read_schema(path).names.__repr__() for path in table.files}) <= 1
-    union = "" if uniform else ", union_by_name = true"
+    union = "" if held.uniform else ", union_by_name = true"
     source = f"read_parquet([{files}]{union})"
     return f"SELECT {', '.join(columns)} FROM {source}"
+
+
+def _empty_value(kql_type: KqlType) -> str:
+    if kql_type is KqlType.STRING:
+        return "''"
+    return f"CAST(NULL AS {SQL_TYPES[kql_type].replace('JSON', 'VARCHAR')})"  # dynamic is text
 
 
 # DuckDB's regexp_extract takes group numbers 0 to 9; a later group is read by name instead.

@@ -20,10 +20,11 @@ import pyarrow as pa
 from sqlglot import exp
 
 from kqlhunt.backends.base import to_result
-from kqlhunt.catalog import TableData
+from kqlhunt.catalog import FileColumns, TableData
 from kqlhunt.compiler import CompiledQuery
 from kqlhunt.errors import BackendError, UnsupportedKqlError
 from kqlhunt.result import QueryResult
+from kqlhunt.types import KqlType
 
 log = logging.getLogger(__name__)
 
@@ -240,8 +241,12 @@ class SparkBackend:
     def _frame(self, table: TableData) -> Any:
         if table.files:
             # A workspace table: Spark reads the Parquet files in place, in parallel.
-            columns = [f"`{c.replace('`', '``')}`" for c in table.columns]
-            return self.session.read.parquet(*table.files).selectExpr(*columns)
+            held = table.file_columns()
+            reader = self.session.read
+            if not held.uniform:
+                reader = reader.option("mergeSchema", "true")
+            columns = [_file_column(c, t, held) for c, t in table.columns.items()]
+            return reader.parquet(*table.files).selectExpr(*columns)
         data = _naive_utc(table.data)
         if data.num_rows == 0:
             return self.session.createDataFrame([], schema=_spark_schema(table))
@@ -264,10 +269,27 @@ class SparkBackend:
 
 
 def _spark_schema(table: TableData) -> str:
+    parts = [f"{_quote(column)} {_spark_type(t)}" for column, t in table.columns.items()]
+    return ", ".join(parts)
+
+
+def _spark_type(kql_type: KqlType) -> str:
     from kqlhunt.compiler.sqltypes import SQL_TYPES
 
-    parts = []
-    for column, kql_type in table.columns.items():
-        sql_type = SQL_TYPES[kql_type].replace("VARCHAR", "STRING").replace("JSON", "STRING")
-        parts.append(f"`{column.replace('`', '``')}` {sql_type}")
-    return ", ".join(parts)
+    return SQL_TYPES[kql_type].replace("VARCHAR", "STRING").replace("JSON", "STRING")
+
+
+def _quote(column: str) -> str:
+    return f"`{column.replace('`', '``')}`"
+
+
+def _file_column(column: str, kql_type: KqlType, held: FileColumns) -> str:
+    """A column of Parquet files; one a file lacks (written before the table had it) reads as
+    Kusto's empty value: "" for a string, a typed null otherwise."""
+    name = _quote(column)
+    if column not in held.some:
+        empty = "''" if kql_type is KqlType.STRING else f"CAST(NULL AS {_spark_type(kql_type)})"
+        return f"{empty} AS {name}"
+    if kql_type is KqlType.STRING and column not in held.every:
+        return f"COALESCE({name}, '') AS {name}"
+    return name

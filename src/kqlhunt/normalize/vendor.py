@@ -32,82 +32,14 @@ from kqlhunt.normalize.base import (
 from kqlhunt.normalize.model import SourceKind, WinEvent
 from kqlhunt.normalize.security import EVENT_DATA_NAMES as SECURITY_4688_NAMES
 from kqlhunt.normalize.values import file_name, parse_number, parse_time, text
+from kqlhunt.normalize.vendor_schemas import (
+    DEVICE_PROCESS_EVENTS,
+    EVENT,
+    SECURITY_EVENT,
+    SYSLOG,
+    WINDOWS_EVENT,
+)
 from kqlhunt.types import KqlType
-
-_S, _I, _L, _D = KqlType.STRING, KqlType.INT, KqlType.LONG, KqlType.DATETIME
-_B, _DYN = KqlType.BOOL, KqlType.DYNAMIC
-
-_COMMON: dict[str, KqlType] = {
-    "TenantId": _S, "TimeGenerated": _D, "SourceSystem": _S, "Computer": _S,
-    "ManagementGroupName": _S, "_ResourceId": _S, "Type": _S,
-}  # fmt: skip
-
-SECURITY_EVENT: dict[str, KqlType] = {
-    **_COMMON,
-    "EventID": _I, "Activity": _S, "Channel": _S, "EventSourceName": _S, "Task": _I,
-    "Level": _S, "EventData": _S, "EventOriginId": _S, "SourceComputerId": _S,
-    "Account": _S, "AccountType": _S, "SubjectAccount": _S, "SubjectUserSid": _S,
-    "SubjectUserName": _S, "SubjectDomainName": _S, "SubjectLogonId": _S,
-    "TargetAccount": _S, "TargetUserSid": _S, "TargetUserName": _S, "TargetDomainName": _S,
-    "TargetLogonId": _S, "NewProcessId": _S, "NewProcessName": _S, "Process": _S,
-    "ProcessId": _S, "ParentProcessName": _S, "CommandLine": _S, "TokenElevationType": _S,
-    "MandatoryLabel": _S, "TimeCreatedUtc": _D,
-}  # fmt: skip
-
-EVENT: dict[str, KqlType] = {
-    **_COMMON,
-    "Source": _S, "EventLog": _S, "EventID": _I, "EventLevel": _I, "EventLevelName": _S,
-    "EventCategory": _I, "EventData": _S, "ParameterXml": _S, "RenderedDescription": _S,
-    "UserName": _S, "MG": _S, "AzureDeploymentID": _S, "Role": _S,
-}  # fmt: skip
-
-WINDOWS_EVENT: dict[str, KqlType] = {
-    **_COMMON,
-    "Provider": _S, "Channel": _S, "EventID": _I, "EventData": _DYN, "EventOriginId": _S,
-    "EventRecordId": _S, "EventLevel": _I, "EventLevelName": _S, "Task": _I, "Opcode": _S,
-    "Keywords": _S, "Correlation": _S, "RawEventData": _S, "SystemProcessId": _I,
-    "SystemThreadId": _I, "SystemUserId": _S, "TimeCreated": _D, "Version": _I,
-}  # fmt: skip
-
-SYSLOG: dict[str, KqlType] = {
-    **_COMMON,
-    "EventTime": _D, "Facility": _S, "HostName": _S, "HostIP": _S, "SeverityLevel": _S,
-    "SyslogMessage": _S, "ProcessID": _I, "ProcessName": _S, "CollectorHostName": _S,
-    "MG": _S,
-}  # fmt: skip
-
-DEVICE_PROCESS_EVENTS: dict[str, KqlType] = {
-    "TenantId": _S, "TimeGenerated": _D, "Timestamp": _D, "DeviceId": _S, "DeviceName": _S,
-    "ActionType": _S, "FileName": _S, "FolderPath": _S, "SHA1": _S, "SHA256": _S, "MD5": _S,
-    "FileSize": _L, "ProcessVersionInfoCompanyName": _S, "ProcessVersionInfoProductName": _S,
-    "ProcessVersionInfoProductVersion": _S, "ProcessVersionInfoInternalFileName": _S,
-    "ProcessVersionInfoOriginalFileName": _S, "ProcessVersionInfoFileDescription": _S,
-    "ProcessId": _L, "ProcessCommandLine": _S, "ProcessIntegrityLevel": _S,
-    "ProcessTokenElevation": _S, "ProcessCreationTime": _D, "AccountDomain": _S,
-    "AccountName": _S, "AccountSid": _S, "AccountUpn": _S, "AccountObjectId": _S,
-    "LogonId": _L, "InitiatingProcessAccountDomain": _S, "InitiatingProcessAccountName": _S,
-    "InitiatingProcessAccountSid": _S, "InitiatingProcessAccountUpn": _S,
-    "InitiatingProcessAccountObjectId": _S, "InitiatingProcessLogonId": _L,
-    "InitiatingProcessIntegrityLevel": _S, "InitiatingProcessTokenElevation": _S,
-    "InitiatingProcessSHA1": _S, "InitiatingProcessSHA256": _S, "InitiatingProcessMD5": _S,
-    "InitiatingProcessFileName": _S, "InitiatingProcessFileSize": _L,
-    "InitiatingProcessVersionInfoCompanyName": _S, "InitiatingProcessVersionInfoProductName": _S,
-    "InitiatingProcessVersionInfoProductVersion": _S,
-    "InitiatingProcessVersionInfoInternalFileName": _S,
-    "InitiatingProcessVersionInfoOriginalFileName": _S,
-    "InitiatingProcessVersionInfoFileDescription": _S, "InitiatingProcessId": _L,
-    "InitiatingProcessCommandLine": _S, "InitiatingProcessCreationTime": _D,
-    "InitiatingProcessFolderPath": _S, "InitiatingProcessParentId": _L,
-    "InitiatingProcessParentFileName": _S, "InitiatingProcessParentCreationTime": _D,
-    "InitiatingProcessSignerType": _S, "InitiatingProcessSignatureStatus": _S,
-    "ReportId": _L, "AppGuardContainerId": _S, "AdditionalFields": _DYN,
-    "ProcessRemoteSessionDeviceName": _S, "ProcessRemoteSessionIP": _S,
-    "InitiatingProcessRemoteSessionDeviceName": _S, "InitiatingProcessRemoteSessionIP": _S,
-    "IsProcessRemoteSession": _B, "IsInitiatingProcessRemoteSession": _B,
-    "InitiatingProcessSessionId": _L, "CreatedProcessSessionId": _L,
-    "ProcessUniqueId": _S, "InitiatingProcessUniqueId": _S, "MachineGroup": _S,
-    "SourceSystem": _S, "Type": _S,
-}  # fmt: skip
 
 VENDOR_TABLES: dict[str, dict[str, KqlType]] = {
     SECURITY_EVENT_TABLE: SECURITY_EVENT,
@@ -164,6 +96,8 @@ def _typed(raw: Mapping[str, object], columns: Mapping[str, KqlType]) -> Row:
             row[name] = parse_time(text(value))
         elif kql_type in (KqlType.INT, KqlType.LONG):
             row[name] = parse_number(value)
+        elif kql_type is KqlType.REAL:
+            row[name] = _real(value)
         elif kql_type is KqlType.BOOL:
             row[name] = text(value).lower() in ("true", "1")
         elif kql_type is KqlType.DYNAMIC:
@@ -171,6 +105,13 @@ def _typed(raw: Mapping[str, object], columns: Mapping[str, KqlType]) -> Row:
         else:
             row[name] = text(value)
     return row
+
+
+def _real(value: object) -> float | None:
+    try:
+        return float(text(value))
+    except ValueError:
+        return None
 
 
 def _security_event(row: Row, event: WinEvent) -> None:

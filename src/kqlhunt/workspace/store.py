@@ -8,7 +8,9 @@ Layout::
 
 Each Parquet file holds the table's columns (Arrow types of `kqlhunt.catalog`) plus the event
 key column `_kqlhunt_key`, which appending uses to leave out events already stored. Rows
-without a time go to `day=unknown`.
+without a time go to `day=unknown`. A file written before its table gained columns lacks them,
+and readers give them Kusto's empty value (`TableData.file_columns`, `TableData.read_files`), so
+adding columns to a table leaves the format version as it is.
 """
 
 from __future__ import annotations
