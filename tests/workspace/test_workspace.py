@@ -213,3 +213,16 @@ def test_logs_beside_a_workspace_with_old_parts(tmp_path: Path) -> None:
     with api.load([root, DATA / "winlogbeat.ndjson"], now=NOW[1]) as both:
         summary = both.query(_SECURITY_EVENT_SUMMARY)
     assert (summary.column("n").to_pylist(), summary.column("empty").to_pylist()) == ([20], [20])
+
+
+def test_query_command_reads_logs_beside_a_workspace_with_old_parts(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    ingest([*sample_logs()], root, workers=1)
+    for part in root.glob("tables/table=SecurityEvent/day=*/*.parquet"):
+        _without_later_columns(part)
+
+    args = ["query", _SECURITY_EVENT_SUMMARY, str(DATA / "winlogbeat.ndjson")]
+    result = CliRunner().invoke(main, [*args, "--workspace", str(root), "--format", "csv"])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].split(",")[::2] == ["20", "20"]

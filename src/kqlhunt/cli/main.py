@@ -106,12 +106,8 @@ def _concat(stored: TableData, raw: TableData) -> TableData:
     if not stored.files:
         return raw
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    data = pq.read_table(list(stored.files)).select(raw.data.column_names)
-    return TableData(
-        raw.name, raw.columns, pa.concat_tables([data.cast(raw.data.schema), raw.data])
-    )
+    return TableData(raw.name, raw.columns, pa.concat_tables([stored.read_files(), raw.data]))
 
 
 _workspace_option = click.option(
