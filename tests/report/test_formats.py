@@ -157,6 +157,17 @@ def test_pivots_and_summary(alerts: list[Alert]) -> None:
     assert "WS-HR-03" in text and "Medium" in text
 
 
+def test_an_alert_naming_several_hosts_counts_under_each() -> None:
+    hosts = tuple(Entity("Host", {"FullName": name}) for name in ("WS-1", "WS-2", "WS-1"))
+    several = _alert(entities=hosts)
+    summary = summarize([several, _alert()])
+
+    assert summary.total == 2
+    assert summary.by_host == [("WS-1", 2), ("WS-2", 1)]
+    assert [(h, c) for _, h, c in summary.by_rule_and_host] == [("WS-1", 2), ("WS-2", 1)]
+    assert alert_host(several) == "WS-1"
+
+
 def test_html_markup_is_self_contained(alerts: list[Alert], outcomes: list[RuleOutcome]) -> None:
     from kqlhunt.report.html import RuleLine
 

@@ -37,10 +37,17 @@ def _row_value(alert: Alert, columns: Sequence[str]) -> str | None:
     return None
 
 
-def alert_host(alert: Alert) -> str:
-    """The alert's host: its first Host entity, else the row's host column, else "-"."""
+def alert_hosts(alert: Alert) -> list[str]:
+    """The alert's hosts: its Host entities, else the row's host column, else ["-"]."""
     hosts = _entity_values(alert, "Host", ("FullName", "HostName", "NetBiosName", "AzureID"))
-    return hosts[0] if hosts else _row_value(alert, HOST_COLUMNS) or NO_VALUE
+    if hosts:
+        return list(dict.fromkeys(hosts))
+    return [_row_value(alert, HOST_COLUMNS) or NO_VALUE]
+
+
+def alert_host(alert: Alert) -> str:
+    """The alert's first host (see `alert_hosts`)."""
+    return alert_hosts(alert)[0]
 
 
 def alert_accounts(alert: Alert) -> list[str]:
@@ -54,7 +61,8 @@ def alert_accounts(alert: Alert) -> list[str]:
 
 @dataclass(frozen=True)
 class AlertSummary:
-    """Alert counts by rule, severity, host and account, most alerts first."""
+    """Alert counts by rule, severity, host and account, most alerts first. An alert naming
+    several hosts or accounts is counted under each, so those counts can exceed `total`."""
 
     total: int
     by_rule: list[tuple[str, Severity, int]]
@@ -69,9 +77,10 @@ def summarize(alerts: Iterable[Alert]) -> AlertSummary:
     alerts = list(alerts)
     rules: Counter[tuple[str, Severity]] = Counter((a.name, a.severity) for a in alerts)
     severities = Counter(a.severity for a in alerts)
-    hosts = Counter(alert_host(a) for a in alerts)
+    # An alert naming several hosts (or accounts) counts once under each.
+    hosts = Counter(host for a in alerts for host in alert_hosts(a))
     accounts = Counter(account for a in alerts for account in alert_accounts(a))
-    pairs = Counter((a.name, alert_host(a)) for a in alerts)
+    pairs = Counter((a.name, host) for a in alerts for host in alert_hosts(a))
     return AlertSummary(
         total=len(alerts),
         by_rule=[(n, s, c) for (n, s), c in sorted(rules.items(), key=lambda i: (-i[1], i[0][0]))],
