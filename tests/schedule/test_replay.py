@@ -3,11 +3,16 @@ suppression, event grouping and incident grouping."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from kqlhunt.catalog import TableData
+from kqlhunt.engine import Engine
 from kqlhunt.normalize import IM_PROCESS_CREATE, TABLE_NAME
+from kqlhunt.result import QueryResult
 from kqlhunt.rules import AnalyticRule, parse_rule
 from kqlhunt.schedule import replay_rule, run_windows, triggered
 
@@ -164,3 +169,50 @@ def test_cli_schedule_replays_the_bundled_rule_on_the_samples() -> None:
     assert result.exit_code == 1, result.output
     alerts = [json.loads(line) for line in result.stdout.splitlines()]
     assert alerts and all(a["created"] and a["incident_id"] for a in alerts)
+
+
+def _counting_queries(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
+    """Record `now` of every query the replay runs."""
+    replay_module = importlib.import_module("kqlhunt.schedule.replay")
+
+    seen: list[datetime] = []
+
+    class CountingEngine(Engine):
+        def query(self, text: str, source_name: str = "<query>") -> QueryResult:
+            assert self.now is not None
+            seen.append(self.now)
+            return super().query(text, source_name)
+
+    monkeypatch.setattr(replay_module, "Engine", CountingEngine)
+    return seen
+
+
+def test_windows_without_events_run_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _counting_queries(monkeypatch)
+    events = [*EVENTS, (24 * 30, "C", "evil.exe -late")]  # a month later
+    rows: list[dict[str, object]] = [
+        {"TimeGenerated": at(h), "DvcHostname": host, "CommandLine": cmd} for h, host, cmd in events
+    ]
+    outcome = replay_rule(rule(), [TableData.from_rows(TABLE_NAME, IM_PROCESS_CREATE, rows)])
+
+    assert len(outcome.runs) == 24 * 30 + 1
+    assert [(r.window.end, r.count) for r in outcome.runs if r.count][-1] == (at(24 * 30), 1)
+    assert len(outcome.alerts) == 7 + 2  # the late event is in two windows
+    holding = [
+        r.window.end
+        for r in outcome.runs
+        if any(r.window.start <= at(h) <= r.window.end for h, *_ in events)
+    ]
+    # only the windows holding events run, and the first one without any
+    assert len(outcome.runs) > 700 and len(holding) < 15
+    assert sorted(seen) == sorted([*holding, at(3)])
+
+
+def test_a_trigger_on_few_results_runs_every_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _counting_queries(monkeypatch)
+    # the same rule, fired by a run that finds nothing
+    quiet = RULE.format(threshold=1, grouping="SingleAlert").replace("Operator: gt", "Operator: lt")
+    outcome = replay_rule(parse_rule(quiet), [table()])
+
+    assert len(seen) == len(outcome.runs)
+    assert [r.window.end for r in outcome.runs if r.triggered] == [at(h) for h in (0, 3, 6, 7)]

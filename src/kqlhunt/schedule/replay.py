@@ -15,7 +15,14 @@ from kqlhunt.hunt import RuleOutcome
 from kqlhunt.rules.model import AnalyticRule, RuleKind
 from kqlhunt.schedule.alerts import run_alerts
 from kqlhunt.schedule.incidents import Incident, group_incidents
-from kqlhunt.schedule.windows import Window, run_windows, time_range, triggered, window_table
+from kqlhunt.schedule.windows import (
+    EventTimes,
+    Window,
+    run_windows,
+    time_range,
+    triggered,
+    window_table,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +79,10 @@ def replay_rule(
     to the window's end. A run raises alerts when its result count passes the trigger; after a
     triggered run, with suppression on, runs inside `suppressionDuration` raise none.
 
+    Runs whose window holds no event are not executed once one such run has returned no row
+    and fired nothing: a query over no events is taken to answer the same at every `now()`.
+    (A rule whose trigger fires on few rows, `lt` or `eq 0`, still runs every window.)
+
     Args:
         rule: A scheduled or NRT rule.
         tables: All the data; tables without `TimeGenerated` (watchlists) are seen whole.
@@ -88,9 +99,15 @@ def replay_rule(
     windows = run_windows(start or bounds[0], end or bounds[1], frequency, period)
 
     runner = Engine(tables, backend=engine, now=windows[0].end)
+    events = EventTimes(tables)
+    idle: bool | None = None  # whether a run over no events returns nothing and fires nothing
     suppressed_until: datetime | None = None
     try:
         for window in windows:
+            empty = not events.any_within(window)
+            if empty and idle:
+                outcome.runs.append(Run(window, 0, False, False, 0))
+                continue
             runner.add_tables(window_table(t, window) for t in tables)
             runner.now = window.end
             try:
@@ -99,6 +116,8 @@ def replay_rule(
                 outcome.error = error
                 return outcome
             fired = triggered(rule.trigger_operator, rule.trigger_threshold, len(rows))
+            if empty and idle is None:
+                idle = not rows and not fired
             suppressed = suppressed_until is not None and window.end < suppressed_until
             alerts = run_alerts(rule, rows, window) if fired and not suppressed else []
             if alerts and rule.suppression_enabled and rule.suppression_duration:

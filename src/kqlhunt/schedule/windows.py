@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -74,6 +75,32 @@ def time_range(tables: list[TableData]) -> tuple[datetime, datetime] | None:
             lows.append(low.as_py())
             highs.append(high.as_py())
     return (min(lows), max(highs)) if lows else None
+
+
+class EventTimes:
+    """The `TimeGenerated` of every event in the tables that have one, to tell quickly
+    whether a window holds any event."""
+
+    def __init__(self, tables: list[TableData]) -> None:
+        micros = pa.timestamp("us", tz="UTC")
+        chunks = [
+            chunk.cast(micros).cast(pa.int64())
+            for table in tables
+            if table.columns.get(TIME_COLUMN) is KqlType.DATETIME and len(table)
+            for chunk in table.data.column(TIME_COLUMN).drop_null().chunks
+        ]
+        merged = pa.chunked_array(chunks, type=pa.int64())
+        self._micros: list[int] = sorted(merged.to_pylist())
+
+    def any_within(self, window: Window) -> bool:
+        """Whether some event's time is in [window.start, window.end]."""
+        first = bisect.bisect_left(self._micros, _micros(window.start))
+        return first < len(self._micros) and self._micros[first] <= _micros(window.end)
+
+
+def _micros(instant: datetime) -> int:
+    since = instant - EPOCH
+    return (since.days * 86_400 + since.seconds) * 1_000_000 + since.microseconds
 
 
 def window_table(table: TableData, window: Window) -> TableData:
