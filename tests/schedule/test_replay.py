@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import json
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -216,3 +217,27 @@ def test_a_trigger_on_few_results_runs_every_window(monkeypatch: pytest.MonkeyPa
 
     assert len(seen) == len(outcome.runs)
     assert [r.window.end for r in outcome.runs if r.triggered] == [at(h) for h in (0, 3, 6, 7)]
+
+
+def test_exclusions_remove_results_before_the_trigger_counts_them(tmp_path: Path) -> None:
+    from kqlhunt.tuning import load_tuning, result_filters
+
+    tuning_file = tmp_path / "tuning.yaml"
+    tuning_file.write_text(
+        "6f1c2b3a-0000-4000-8000-000000000001:\n"
+        "  - reason: B runs evil.exe for a test\n"
+        "    host: b\n"
+        "  - reason: expired before the data\n"
+        "    host: A\n"
+        "    expires: 2026-03-01\n",
+        encoding="utf-8",
+    )
+    tuned = rule(threshold=1)  # fires on more than one result: only 03:10 and 03:20 together
+    filters = result_filters([tuned], load_tuning(tuning_file), DAY.date())
+    outcome = replay_rule(tuned, [table()], result_filter=filters[tuned.id])
+
+    assert outcome.alerts == []
+    assert [r.count for r in outcome.runs if r.count] == [1, 1, 1, 1, 1]
+    [host_b, expired] = filters[tuned.id].counts
+    assert (host_b.removed, host_b.expired) == (2, False)
+    assert (expired.removed, expired.expired) == (0, True)

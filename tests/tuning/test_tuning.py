@@ -274,3 +274,20 @@ def test_cli_rejects_a_bad_tuning_file(tmp_path: Path) -> None:
 
 def test_doctests() -> None:
     assert doctest.testmod(kqlhunt.tuning.watchlists).failed == 0
+
+
+def test_cli_schedule_removes_results_before_counting_them() -> None:
+    args = ["hunt", "--samples", "--rules", str(DATA / "rules"), "--schedule", "--format"]
+    args += ["jsonl", "--now", "2026-11-03T00:00:00Z", "--watchlists", str(DATA / "watchlists")]
+    plain = list(_cli(*args))
+    code, out, err = _cli(*args, "--tuning", str(DATA / "tuning.yaml"))
+
+    assert code == plain[0] == "1"
+    assert "removed 3: 6c1f7f3e-9a51-4c2b-8d0e-2f4b7a9c1d10 #1 (Maintenance scripts" in err
+    *alerts, summary = [json.loads(line) for line in out.splitlines()]
+    removed = [e["removed"] for e in summary["tuning"]["exclusions"] if e["rule_id"] == BROAD_RULE]
+    assert removed == [3, 2, 1, 1, 0]
+    untuned = [json.loads(line) for line in plain[1].splitlines()]
+    # one alert for all results per run: the run's alert holds 14 results, 7 once tuned
+    assert [len(a["rows"]) for a in untuned if a["rule_id"] == BROAD_RULE] == [14]
+    assert [len(a["rows"]) for a in alerts if a["rule_id"] == BROAD_RULE] == [14 - 7]

@@ -48,6 +48,7 @@ from kqlhunt.rules.loader import bundled_rules_dir, load_rules
 from kqlhunt.samples import sample_logs
 
 if TYPE_CHECKING:
+    from kqlhunt.rules.model import AnalyticRule
     from kqlhunt.tuning import ExclusionCount, Tuning
 
 EXIT_OK, EXIT_ALERTS, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
@@ -243,12 +244,10 @@ def hunt_command(
 
     tables = _tables(logs, workspace, log_format, err) + _watchlist_tables(watchlists)
     if schedule:
-        from kqlhunt.schedule.replay import replay_outcomes
-
-        outcomes = replay_outcomes(rules, tables, engine=engine)
+        outcomes, tuning_counts = _replay(rules.rules, tables, engine, tuning, _now(now), err)
     else:
         outcomes = hunt(rules, tables, now=_now(now), engine=engine)
-    tuning_counts = _apply_tuning(tuning, outcomes, _now(now), err)
+        tuning_counts = _apply_tuning(tuning, outcomes, _now(now), err)
     print_rule_summary(err, outcomes)
 
     alerts = [alert for outcome in outcomes for alert in outcome.alerts]
@@ -291,6 +290,30 @@ def _tuning(path: Path | None) -> Tuning | None:
         return load_tuning(path)
     except TuningError as error:
         raise click.BadParameter(str(error), param_hint="--tuning") from error
+
+
+def _replay(
+    rules: list[AnalyticRule],
+    tables: list[TableData],
+    engine: str | None,
+    tuning: Tuning | None,
+    now: datetime | None,
+    err: Console,
+) -> tuple[list[RuleOutcome], list[ExclusionCount]]:
+    """Replay the scheduled rules; exclusions remove results before each run's trigger."""
+    from kqlhunt.schedule.replay import replay_outcomes
+
+    if tuning is None:
+        return replay_outcomes(rules, tables, engine=engine), []
+    from kqlhunt.tuning import in_file_order, result_filters
+    from kqlhunt.tuning.summary import print_tuning_summary
+
+    today = (now or datetime.now(timezone.utc)).date()
+    filters = result_filters(rules, tuning, today)
+    outcomes = replay_outcomes(rules, tables, engine=engine, filters=filters)
+    counts = in_file_order(tuning, (c for f in filters.values() for c in f.counts), today)
+    print_tuning_summary(err, tuning.path, counts)
+    return outcomes, counts
 
 
 def _apply_tuning(

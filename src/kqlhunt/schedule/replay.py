@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,6 +23,7 @@ from kqlhunt.schedule.windows import (
     triggered,
     window_table,
 )
+from kqlhunt.tuning.exclusions import ResultFilter
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ def replay_rule(
     start: datetime | None = None,
     end: datetime | None = None,
     engine: str | None = None,
+    result_filter: ResultFilter | None = None,
 ) -> ReplayOutcome:
     """Run the rule every queryFrequency over the last queryPeriod across the time range.
 
@@ -88,6 +90,8 @@ def replay_rule(
         tables: All the data; tables without `TimeGenerated` (watchlists) are seen whole.
         start, end: The range to replay; by default that of the data.
         engine: The backend.
+        result_filter: Removes excluded result rows (a tuning file's exclusions) from each
+            run's result before the trigger counts it.
     """
     outcome = ReplayOutcome(rule)
     schedule = schedule_of(rule)
@@ -115,6 +119,8 @@ def replay_rule(
             except KqlError as error:
                 outcome.error = error
                 return outcome
+            if result_filter is not None:
+                rows = result_filter(rows, window.end)
             fired = triggered(rule.trigger_operator, rule.trigger_threshold, len(rows))
             if empty and idle is None:
                 idle = not rows and not fired
@@ -133,24 +139,34 @@ def replay_rule(
 
 
 def replay(
-    rules: Iterable[AnalyticRule], tables: Iterable[TableData], *, engine: str | None = None
+    rules: Iterable[AnalyticRule],
+    tables: Iterable[TableData],
+    *,
+    engine: str | None = None,
+    filters: Mapping[str, ResultFilter] | None = None,
 ) -> list[ReplayOutcome]:
-    """Replay every scheduled and NRT rule; hunting queries have no schedule and are skipped."""
+    """Replay every scheduled and NRT rule; hunting queries have no schedule and are skipped.
+    `filters` holds each tuned rule's result filter, by rule id."""
     tables = list(tables)
     outcomes = []
     for rule in rules:
         if schedule_of(rule) is None:
             log.info("rule %s has no schedule; not replayed", rule.path)
             continue
-        outcomes.append(replay_rule(rule, tables, engine=engine))
+        result_filter = (filters or {}).get(rule.id)
+        outcomes.append(replay_rule(rule, tables, engine=engine, result_filter=result_filter))
     return outcomes
 
 
 def replay_outcomes(
-    rules: Iterable[AnalyticRule], tables: Iterable[TableData], *, engine: str | None = None
+    rules: Iterable[AnalyticRule],
+    tables: Iterable[TableData],
+    *,
+    engine: str | None = None,
+    filters: Mapping[str, ResultFilter] | None = None,
 ) -> list[RuleOutcome]:
     """`replay` in the shape of `kqlhunt.hunt.hunt`'s outcomes, for the CLI's summary."""
     return [
         RuleOutcome(o.rule, alerts=o.alerts, error=o.error)
-        for o in replay(rules, tables, engine=engine)
+        for o in replay(rules, tables, engine=engine, filters=filters)
     ]

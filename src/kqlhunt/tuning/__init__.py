@@ -3,7 +3,7 @@ file of exclusions applied to each rule's results."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Protocol
 
@@ -13,6 +13,7 @@ from kqlhunt.tuning.exclusions import (
     CONDITIONS,
     Exclusion,
     ExclusionCount,
+    ResultFilter,
     Tuning,
     TuningError,
     apply_tuning,
@@ -40,30 +41,52 @@ def tune_outcomes(outcomes: Sequence[Outcome], tuning: Tuning, today: date) -> l
         One count per exclusion of the tuning file, in file order; exclusions of rules that did
         not run count nothing.
     """
-    counts: dict[int, ExclusionCount] = {}
+    counted: list[ExclusionCount] = []
     for outcome in outcomes:
         exclusions = tuning.for_rule(outcome.rule.id)
-        if not exclusions:
-            continue
-        outcome.alerts, rule_counts = apply_tuning(outcome.alerts, exclusions, today)
-        for count in rule_counts:
-            previous = counts.get(id(count.exclusion))
-            if previous is not None:
-                count.removed += previous.removed
-            counts[id(count.exclusion)] = count
-    return [counts.get(id(e)) or ExclusionCount(e, expired=e.expired(today)) for e in tuning]
+        if exclusions:
+            outcome.alerts, rule_counts = apply_tuning(outcome.alerts, exclusions, today)
+            counted += rule_counts
+    return in_file_order(tuning, counted, today)
+
+
+def result_filters(
+    rules: Iterable[AnalyticRule], tuning: Tuning, today: date
+) -> dict[str, ResultFilter]:
+    """Each tuned rule's exclusions as a filter on its results, by rule id, for a replay."""
+    return {
+        rule.id: ResultFilter(rule, exclusions, today)
+        for rule in rules
+        if (exclusions := tuning.for_rule(rule.id))
+    }
+
+
+def in_file_order(
+    tuning: Tuning, counted: Iterable[ExclusionCount], today: date
+) -> list[ExclusionCount]:
+    """One count per exclusion of the tuning file, in file order, adding up the counts of an
+    exclusion that applied more than once (several rules share an id)."""
+    totals: dict[int, ExclusionCount] = {}
+    for count in counted:
+        total = totals.setdefault(id(count.exclusion), ExclusionCount(count.exclusion))
+        total.removed += count.removed
+        total.expired = count.expired
+    return [totals.get(id(e)) or ExclusionCount(e, expired=e.expired(today)) for e in tuning]
 
 
 __all__ = [
     "CONDITIONS",
     "Exclusion",
     "ExclusionCount",
+    "ResultFilter",
     "Tuning",
     "TuningError",
     "WatchlistError",
     "apply_tuning",
+    "in_file_order",
     "load_tuning",
     "load_watchlist",
     "load_watchlists",
+    "result_filters",
     "tune_outcomes",
 ]

@@ -25,9 +25,10 @@ from typing import Any
 
 import yaml
 
-from kqlhunt.alerts.build import identifier_text
+from kqlhunt.alerts.build import identifier_text, row_entities
 from kqlhunt.alerts.model import Alert, Entity
 from kqlhunt.errors import KqlHuntError
+from kqlhunt.rules.model import AnalyticRule
 
 # The conditions an exclusion can set, and the result columns and entity identifiers each reads.
 # The columns are ASIM's first, then the Log Analytics tables', then the legacy entity columns.
@@ -310,6 +311,26 @@ def apply_tuning(
         elif remaining:
             kept.append(replace(alert, rows=tuple(remaining), row=remaining[0]))
     return kept, counts
+
+
+class ResultFilter:
+    """A rule's exclusions as a filter on its query's result rows, for a scheduled replay: the
+    excluded rows are gone before the trigger counts the rest, as if the query excluded them.
+
+    An exclusion is in force on the days up to its expiry, judged at each run's time; `counts`
+    reports it as expired when it has expired by `today`.
+    """
+
+    def __init__(self, rule: AnalyticRule, exclusions: Sequence[Exclusion], today: date) -> None:
+        self.rule = rule
+        self.counts = [ExclusionCount(e, expired=e.expired(today)) for e in exclusions]
+
+    def __call__(self, rows: list[dict[str, Any]], at: datetime) -> list[dict[str, Any]]:
+        active = [c for c in self.counts if not c.exclusion.expired(at.date())]
+        if not active:
+            return rows
+        mappings = self.rule.entity_mappings
+        return [row for row in rows if not _excluded(row, row_entities(mappings, row), active)]
 
 
 def _excluded(
