@@ -435,7 +435,7 @@ class TabularCompiler:
         return mv_expand(self, relation, node)
 
     def visit_MvApply(self, relation: Relation, node: ast.MvApply) -> Relation:
-        from kqlhunt.compiler.mvexpand import mv_apply
+        from kqlhunt.compiler.mvapply import mv_apply
 
         return mv_apply(self, relation, node)
 

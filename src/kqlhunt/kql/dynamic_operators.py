@@ -185,7 +185,10 @@ OPERATORS: dict[str, Callable[[Parser, int], ast.Operator]] = {
 
 # What the support table says of the operators above that run only in part.
 PARTIAL_SUPPORT: dict[str, str] = {
-    "mv-apply": "parsed; running it is not supported yet: explicit error",
+    "mv-apply": (
+        "subqueries of where, extend, project*, parse, mv-expand, summarize, count, distinct, "
+        "sort, take and top; other operators inside it: explicit error"
+    ),
     "evaluate": (
         "bag_unpack with an output schema `: (...)`; bag_unpack without one, pivot and other "
         "plugins: explicit error (their columns depend on the data)"
