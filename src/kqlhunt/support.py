@@ -24,6 +24,11 @@ UNSUPPORTED_SCALAR_OPERATORS = {"like": "not KQL; use `contains` or `matches reg
 # Tabular sources read before the first `|`.
 SOURCES = ("table name", "let name", "datatable", "print", "union", "range", "materialize()")
 
+EXTERNALDATA_SUPPORT = (
+    "source: local files only (csv, tsv, scsv, psv, txt, json, multijson), under the current "
+    "folder or `$KQLHUNT_EXTERNALDATA_DIRS`; remote addresses: explicit error"
+)
+
 # Statements and names a query defines.
 STATEMENTS = (
     "let name = scalar or tabular expression",
@@ -51,6 +56,7 @@ def support_markdown() -> str:
         "|---|---|",
     ]
     lines += [_row(s, "supported (source)") for s in SOURCES]
+    lines += [_row("externaldata", EXTERNALDATA_SUPPORT)]
     lines += [_row(op, PARTIAL_SUPPORT.get(op, "supported")) for op in sorted(Parser.OPERATORS)]
     lines += [_row(op, "not yet: explicit error") for op in sorted(KNOWN_UNSUPPORTED_OPERATORS)]
     lines += ["", "## Statements", "", "| statement | status |", "|---|---|"]

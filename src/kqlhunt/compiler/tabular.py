@@ -171,6 +171,11 @@ class TabularCompiler:
         )
         return Relation(select, columns)
 
+    def visit_ExternalData(self, node: ast.ExternalData) -> Relation:
+        from kqlhunt.compiler.externaldata import external_data
+
+        return external_data(self, node)
+
     def _fit(self, value: Typed, kql_type: KqlType, node: ast.Expr) -> exp.Expr:
         if value.type is kql_type:
             return cast(value.sql, kql_type) if value.constant is None else value.sql

@@ -137,6 +137,15 @@ class DataTable(Tabular):
 
 
 @dataclass(frozen=True, slots=True)
+class ExternalData(Tabular):
+    """`externaldata (schema) [uris] with (properties)`: rows read from files."""
+
+    columns: tuple[tuple[str, KqlType], ...]
+    uris: tuple[tuple[str, int], ...]  # each with its offset in the query
+    properties: tuple[tuple[str, Expr], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Print(Tabular):
     items: tuple[Assignment, ...]
 

@@ -268,7 +268,7 @@ class Parser:
             raise self.error(f"expected a table name, found {self.describe(token)}")
         if token.text in table_operators.SOURCES and not self.peek().is_op("|", ",", ")", ";"):
             return table_operators.SOURCES[token.text](self)
-        if token.text in ("externaldata", "search", "find"):
+        if token.text in ("search", "find"):
             raise self.unsupported(f"the '{token.text}' operator", token.offset)
         self.advance()
         if self.tok.is_op("("):

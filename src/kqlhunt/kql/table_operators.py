@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from kqlhunt.kql import ast
 from kqlhunt.kql.tokens import TokenType
+from kqlhunt.types import KqlType
 
 if TYPE_CHECKING:
     from kqlhunt.kql.parser import Parser
@@ -278,7 +279,46 @@ OPERATORS: dict[str, Callable[[Parser, int], ast.Operator]] = {
     "invoke": parse_invoke,
 }
 
+
+def parse_externaldata(p: Parser) -> ast.Tabular:
+    """`externaldata (Name: type, ...) [ "uri", ... ] [with (name = value, ...)]`."""
+    start = p.advance().offset
+    p.expect_op("(", "after 'externaldata'")
+    columns: list[tuple[str, KqlType]] = []
+    while not p.tok.is_op(")"):
+        name = p.expect_name("a column name")
+        p.expect_op(":", f"after column '{name}'")
+        columns.append((name, p.parse_type_name()))
+        if not p.accept_op(","):
+            break
+    p.expect_op(")", "to close the externaldata schema")
+    p.expect_op("[", "before the externaldata storage addresses")
+    uris: list[tuple[str, int]] = []
+    while not p.tok.is_op("]"):
+        token = p.tok
+        if token.type is not TokenType.STRING:
+            raise p.error(f"expected a storage address string, found {p.describe(token)}")
+        p.advance()
+        uris.append((str(token.value), token.offset))
+        if not p.accept_op(","):
+            break
+    p.expect_op("]", "to close the externaldata storage addresses")
+    properties: list[tuple[str, ast.Expr]] = []
+    if p.tok.is_word("with"):
+        p.advance()
+        p.expect_op("(", "after 'with'")
+        while not p.tok.is_op(")"):
+            name = p.expect_name("a property name")
+            p.expect_op("=", f"after property '{name}'")
+            properties.append((name, p.parse_expr()))
+            if not p.accept_op(","):
+                break
+        p.expect_op(")", "to close the externaldata properties")
+    return ast.ExternalData(tuple(columns), tuple(uris), tuple(properties), offset=start)
+
+
 SOURCES: dict[str, Callable[[Parser], ast.Tabular]] = {
+    "externaldata": parse_externaldata,
     "union": parse_union_source,
     "range": parse_range,
     "materialize": parse_materialize,
