@@ -329,6 +329,7 @@ for _name, _target in _CONVERSIONS.items():
 
 # Each family module registers its rules when imported.
 from kqlhunt.compiler import (  # noqa: E402
+    functions_format,
     functions_ipv4,
     functions_numbers,
     functions_strings,
@@ -345,6 +346,7 @@ __all__ = [
     "constant_int",
     "constant_word",
     "expect",
+    "functions_format",
     "functions_ipv4",
     "functions_numbers",
     "functions_strings",
