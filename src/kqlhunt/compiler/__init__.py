@@ -9,7 +9,10 @@ from datetime import datetime, timezone
 
 from sqlglot import exp
 
-from kqlhunt.compiler import dynamic_functions  # noqa: F401  (registers functions)
+from kqlhunt.compiler import (
+    dynamic_functions,  # noqa: F401  (registers functions)
+    functions_paths,  # noqa: F401  (registers functions)
+)
 from kqlhunt.compiler.functions_user import bind_let
 from kqlhunt.compiler.relation import ROW_ORDER
 from kqlhunt.compiler.scope import QueryContext
