@@ -111,3 +111,14 @@ def test_union_then_sort_orders_all_rows() -> None:
 def test_hints_are_ignored() -> None:
     query = "union hint.concurrency=2 SecA, SecB | count"
     assert run(query, *tables()).rows == [(3,)]
+
+
+def test_wildcards_skip_asim_parsers_which_are_functions_in_sentinel() -> None:
+    one_row = [{"a": 1}]
+    parsers = [
+        TableData.from_rows(name, {"a": KqlType.LONG}, one_row)
+        for name in ("imProcessCreate", "_Im_Dns", "vimProcessCreateLinuxSysmon", "ASimDnsLogs")
+    ]
+    query = "union withsource=T * | summarize count() by T | sort by T asc"
+    expected = [("ASimDnsLogs", 1), ("Other", 1), ("SecA", 1), ("SecB", 2)]
+    assert run(query, *tables(), *parsers).rows == expected

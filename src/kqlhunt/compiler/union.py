@@ -9,6 +9,7 @@ coerces: a name with different types in different legs becomes one column per ty
 from __future__ import annotations
 
 import fnmatch
+import re
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 # Tables that are not logs and so are left out of wildcards.
 _HIDDEN_PREFIXES = ("watchlist:",)
+_ASIM_PARSER = re.compile(r"^(?:_Im_|_ASim_|im[A-Z]|vim[A-Z]|ASim[A-Z])")
 
 
 def union(tc: TabularCompiler, node: ast.Union, piped: Relation | None = None) -> Relation:
@@ -126,10 +128,20 @@ def _resolve(context: QueryContext, node: ast.Union) -> list[tuple[str | None, a
 
 
 def _matching(context: QueryContext, pattern: str) -> list[str]:
-    """Tables and `view` functions whose names match a wildcard, by name."""
+    """Tables and `view` functions whose names match a wildcard, by name. ASIM names are
+    functions (parsers) in Sentinel, not tables, so a wildcard does not reach them."""
     views = [n for n, f in context.functions.items() if f.view and not f.parameters]
-    candidates = [n for n in context.tables if not n.startswith(_HIDDEN_PREFIXES)] + views
+    candidates = [n for n in context.tables if is_wildcard_table(n)] + views
     return sorted({n for n in candidates if fnmatch.fnmatchcase(n, pattern)})
+
+
+def is_wildcard_table(name: str) -> bool:
+    """Whether `union *` and `search` reach a table of this name: not a watchlist, and not an
+    ASIM parser (`imProcessCreate`, `_Im_Dns`, `ASimProcessEvent`, `vimProcessCreate...`; the
+    native `ASim...Logs` tables are tables)."""
+    if name.startswith(_HIDDEN_PREFIXES):
+        return False
+    return not _ASIM_PARSER.match(name) or name.endswith("Logs")
 
 
 def _schema(relations: list[Relation], kind: str) -> list[tuple[str, str, KqlType]]:
