@@ -29,6 +29,11 @@ EXTERNALDATA_SUPPORT = (
     "folder or `$KQLHUNT_EXTERNALDATA_DIRS`; remote addresses: explicit error"
 )
 
+SEARCH_SUPPORT = (
+    "supported, piped or over tables (`in (...)`, or every table); a `*` inside a term: "
+    "explicit error; over tables whose columns differ only in case: explicit error"
+)
+
 # Statements and names a query defines.
 STATEMENTS = (
     "let name = scalar or tabular expression",
@@ -57,7 +62,8 @@ def support_markdown() -> str:
     ]
     lines += [_row(s, "supported (source)") for s in SOURCES]
     lines += [_row("externaldata", EXTERNALDATA_SUPPORT)]
-    lines += [_row(op, PARTIAL_SUPPORT.get(op, "supported")) for op in sorted(Parser.OPERATORS)]
+    partial = {**PARTIAL_SUPPORT, "search": SEARCH_SUPPORT}
+    lines += [_row(op, partial.get(op, "supported")) for op in sorted(Parser.OPERATORS)]
     lines += [_row(op, "not yet: explicit error") for op in sorted(KNOWN_UNSUPPORTED_OPERATORS)]
     lines += ["", "## Statements", "", "| statement | status |", "|---|---|"]
     lines += [_row(s, "supported") for s in STATEMENTS]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from kqlhunt.catalog import TableData
-from kqlhunt.errors import KqlSemanticError, UnsupportedKqlError
+from kqlhunt.errors import KqlSemanticError
 from kqlhunt.kql import ast
 from kqlhunt.kql.parser import parse_query
 from kqlhunt.types import KqlType
@@ -97,11 +97,6 @@ def test_expanded_values_feed_summarize() -> None:
 def test_a_non_dynamic_column_is_an_error() -> None:
     with pytest.raises(KqlSemanticError, match="needs a dynamic value"):
         rows("T | mv-expand Id", _table())
-
-
-def test_mv_apply_is_named_as_unsupported() -> None:
-    with pytest.raises(UnsupportedKqlError, match="mv-apply"):
-        rows("T | mv-apply a = Arr to typeof(long) on (summarize sum(a))", _table())
 
 
 def test_parser_reads_every_option() -> None:

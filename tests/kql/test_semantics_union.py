@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kqlhunt.catalog import TableData
-from kqlhunt.errors import KqlSemanticError
+from kqlhunt.errors import KqlSemanticError, UnsupportedKqlError
 from kqlhunt.types import KqlType
 from tests.kql.semantics import run
 
@@ -114,7 +114,7 @@ def test_hints_are_ignored() -> None:
 
 
 def test_wildcards_skip_asim_parsers_which_are_functions_in_sentinel() -> None:
-    one_row = [{"a": 1}]
+    one_row: list[dict[str, object]] = [{"a": 1}]
     parsers = [
         TableData.from_rows(name, {"a": KqlType.LONG}, one_row)
         for name in ("imProcessCreate", "_Im_Dns", "vimProcessCreateLinuxSysmon", "ASimDnsLogs")
@@ -122,3 +122,11 @@ def test_wildcards_skip_asim_parsers_which_are_functions_in_sentinel() -> None:
     query = "union withsource=T * | summarize count() by T | sort by T asc"
     expected = [("ASimDnsLogs", 1), ("Other", 1), ("SecA", 1), ("SecB", 2)]
     assert run(query, *tables(), *parsers).rows == expected
+
+
+def test_columns_differing_only_in_case_are_refused_by_name() -> None:
+    upper = TableData.from_rows("Upper", {"LogonID": KqlType.STRING}, [{"LogonID": "x"}])
+    one: list[dict[str, object]] = [{"LogonId": 1}]
+    lower = TableData.from_rows("Lower", {"LogonId": KqlType.LONG}, one)
+    with pytest.raises(UnsupportedKqlError, match="'LogonID' and 'LogonId' differ only in case"):
+        run("union Upper, Lower", upper, lower)

@@ -439,6 +439,11 @@ class TabularCompiler:
 
         return mv_expand(self, relation, node)
 
+    def visit_Search(self, relation: Relation, node: ast.Search) -> Relation:
+        from kqlhunt.compiler.search import search
+
+        return search(self, relation, node)
+
     def visit_MvApply(self, relation: Relation, node: ast.MvApply) -> Relation:
         from kqlhunt.compiler.mvapply import mv_apply
 

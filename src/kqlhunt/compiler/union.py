@@ -43,6 +43,7 @@ def union(tc: TabularCompiler, node: ast.Union, piped: Relation | None = None) -
         )
 
     schema = _schema([relation for _, relation in legs], node.kind)
+    _refuse_names_differing_in_case(context, [out for out, _, _ in schema], node.offset)
     if node.source_column is not None and node.source_column in {n for n, _, _ in schema}:
         raise context.error(
             f"union: withsource column '{node.source_column}' is also a column of a leg",
@@ -81,6 +82,21 @@ def _known(context: QueryContext, name: str) -> bool:
         or name in context.relations
         or name in context.functions
     )
+
+
+def _refuse_names_differing_in_case(context: QueryContext, names: list[str], offset: int) -> None:
+    """Kusto's column names are case-sensitive; the SQL engines' are not, so two output columns
+    whose names differ only in case (`LogonId` of DeviceProcessEvents, `LogonID` of
+    SecurityEvent) cannot be told apart there."""
+    seen: dict[str, str] = {}
+    for name in names:
+        other = seen.setdefault(name.lower(), name)
+        if other != name:
+            raise context.unsupported(
+                f"a union whose columns '{other}' and '{name}' differ only in case",
+                offset,
+                "project the legs' columns to distinct names first",
+            )
 
 
 def _leg_names(node: ast.Union) -> list[str]:

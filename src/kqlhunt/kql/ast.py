@@ -75,6 +75,15 @@ class InList(Expr):
 
 
 @dataclass(frozen=True, slots=True)
+class SearchTerm(Expr):
+    """A term of `search`: `"term"` (any column) or `Column:"term"`; a leading or trailing `*`
+    in the term matches a prefix, a suffix or a part."""
+
+    term: str
+    column: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Between(Expr):
     value: Expr
     low: Expr
@@ -377,6 +386,14 @@ class Range(Tabular):
     start: Expr
     stop: Expr
     step: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Search(Operator):
+    """`search predicate`: the rows the predicate (search terms and KQL predicates) matches."""
+
+    predicate: Expr
+    case_sensitive: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from kqlhunt.errors import KqlSemanticError, KqlSyntaxError, UnsupportedKqlError
-from kqlhunt.kql import ast, dynamic_operators, table_operators
+from kqlhunt.kql import ast, dynamic_operators, search_operator, table_operators
 from kqlhunt.kql.literals import parse_datetime, parse_timespan
 from kqlhunt.kql.tokens import Token, TokenType, position_of, tokenize
 from kqlhunt.types import KqlType
@@ -70,7 +70,6 @@ KNOWN_UNSUPPORTED_OPERATORS = frozenset(
         "getschema",
         "reduce",
         "scan",
-        "search",
         "find",
         "consume",
         "partition",
@@ -238,6 +237,9 @@ class Parser:
         t = self.tok
         if t.is_word("datatable", "print", "range", "union", "materialize", "externaldata"):
             return self.peek().type is not TokenType.OPERATOR or self.peek().is_op("(")
+        if t.is_word("search"):
+            after = self.peek()
+            return after.type is TokenType.STRING or after.is_word("in", "kind")
         return False
 
     # -- tabular expressions -------------------------------------------------------------------
@@ -268,7 +270,9 @@ class Parser:
             raise self.error(f"expected a table name, found {self.describe(token)}")
         if token.text in table_operators.SOURCES and not self.peek().is_op("|", ",", ")", ";"):
             return table_operators.SOURCES[token.text](self)
-        if token.text in ("search", "find"):
+        if token.text == "search":
+            return search_operator.parse_search_source(self)
+        if token.text == "find":
             raise self.unsupported(f"the '{token.text}' operator", token.offset)
         self.advance()
         if self.tok.is_op("("):
@@ -791,6 +795,7 @@ Parser.OPERATORS = {
     "count": Parser._parse_count,
     "distinct": Parser._parse_distinct,
     "summarize": Parser._parse_summarize,
+    "search": search_operator.parse_search,
     **dynamic_operators.OPERATORS,
     **table_operators.OPERATORS,
 }
