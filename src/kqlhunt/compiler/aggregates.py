@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
+from kqlhunt.compiler.result_names import result_name
 from kqlhunt.compiler.sqltypes import Typed, cast, func
 from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
@@ -53,12 +54,9 @@ def aggregate(*names: str) -> Callable[[AggregateRule], AggregateRule]:
 
 
 def _column_suffix(node: ast.Expr) -> str:
-    """The part of a default name taken from the argument: `dcount(Item)` -> `Item`."""
-    if isinstance(node, ast.Name):
-        return node.name
-    if isinstance(node, ast.Member):
-        return node.key
-    return ""
+    """The part of a default name taken from the argument: `dcount(Item)` -> `Item`,
+    `dcount(tostring(d.a))` -> `d_a`."""
+    return result_name(node) or ""
 
 
 def _args(c: ExpressionCompiler, node: ast.Call, low: int, high: int) -> list[Typed]:
@@ -339,7 +337,7 @@ def _any_name(node: ast.Call, name: str) -> str:
     """Kusto's names: `take_any(x)` and `take_anyif(x, p)` keep the column's name; the older
     `any(x)` and `anyif(x, p)` prefix it. Of an expression: `any_arg0`, `Column1`, `any_`,
     `anyif_`."""
-    column = node.args[0].name if isinstance(node.args[0], ast.Name) else ""
+    column = _column_suffix(node.args[0])
     if name.startswith("take_"):
         return column or ("Column1" if name == "take_anyif" else "any_arg0")
     return f"{name}_{column}"

@@ -15,20 +15,13 @@ from sqlglot import exp
 from kqlhunt.compiler.aggregates import AGGREGATES, AggregateColumn, AggregateRule, aggregate
 from kqlhunt.compiler.dynamic import as_json, is_array, is_bag
 from kqlhunt.compiler.dynamic_functions import array_value, distinct_in_order, elements, lambda_
+from kqlhunt.compiler.result_names import result_name
 from kqlhunt.compiler.sqltypes import Typed, cast, func
 from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
 
 if TYPE_CHECKING:
     from kqlhunt.compiler.expressions import ExpressionCompiler
-
-
-def _suffix(node: ast.Expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.name
-    if isinstance(node, ast.Member):
-        return node.key
-    return ""
 
 
 def _filtered(sql: exp.Expr, predicate: exp.Expr) -> exp.Expr:
@@ -66,7 +59,7 @@ def _make_bag(c: ExpressionCompiler, node: ast.Call, name: str) -> AggregateColu
     start = func("LIST_PREPEND", empty, exp.Coalesce(this=bags, expressions=[exp.Array()]))
     merge = lambda_(func("JSON_MERGE_PATCH", exp.column("a"), exp.column("b")), "a", "b")
     merged = cast(func("LIST_REDUCE", start, merge), KqlType.DYNAMIC)
-    return AggregateColumn(f"bag_{_suffix(node.args[0])}", Typed(merged, KqlType.DYNAMIC))
+    return AggregateColumn(f"bag_{result_name(node.args[0]) or ''}", Typed(merged, KqlType.DYNAMIC))
 
 
 def _collect_dynamic(distinct: bool, scalar_rule: AggregateRule) -> AggregateRule:
@@ -99,7 +92,8 @@ def _collect_dynamic(distinct: bool, scalar_rule: AggregateRule) -> AggregateRul
             )
         prefix = "set" if distinct else "list"
         return AggregateColumn(
-            f"{prefix}_{_suffix(node.args[0])}", Typed(array_value(gathered), KqlType.DYNAMIC)
+            f"{prefix}_{result_name(node.args[0]) or ''}",
+            Typed(array_value(gathered), KqlType.DYNAMIC),
         )
 
     return compile_collect

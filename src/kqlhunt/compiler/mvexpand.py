@@ -23,6 +23,7 @@ from kqlhunt.compiler.dynamic import (
     is_bag,
 )
 from kqlhunt.compiler.relation import ROW_ORDER, Relation, aliased
+from kqlhunt.compiler.result_names import default_name
 from kqlhunt.compiler.sqltypes import Typed, cast, func, p
 from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
@@ -110,7 +111,7 @@ def mv_expand(tc: TabularCompiler, relation: Relation, node: ast.MvExpand) -> Re
             raise context.error(
                 f"mv-expand needs a dynamic value, not {value.type.value}", item.expr.offset
             )
-        name = item.name or tc._expression_name(item.expr, set(relation.columns))
+        name = item.name or default_name(item.expr, set(relation.columns), relation.columns)
         if any(name == n for n, _, _ in expanded):
             raise context.error(f"mv-expand: the column '{name}' is expanded twice", item.offset)
         hidden = f"__kqlhunt_mv{len(expanded)}"

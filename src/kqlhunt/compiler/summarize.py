@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from kqlhunt.compiler.aggregates import AGGREGATES, ArgExtreme, arg_extreme
+from kqlhunt.compiler.join import suffixed
 from kqlhunt.compiler.relation import Relation, aliased
+from kqlhunt.compiler.result_names import ListNames
 from kqlhunt.compiler.sqltypes import Typed
 from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
@@ -15,29 +17,7 @@ from kqlhunt.types import KqlType
 if TYPE_CHECKING:
     from kqlhunt.compiler.tabular import TabularCompiler
 
-_NAME_KEEPING_FUNCTIONS = frozenset({"bin", "floor", "bin_at"})
 _ARG_EXTREMES = frozenset({"arg_max", "arg_min", "argmax", "argmin"})
-
-
-def _key_name(expr: ast.Expr, position: int) -> str:
-    if isinstance(expr, ast.Name):
-        return expr.name
-    if isinstance(expr, ast.Member):
-        return expr.key
-    if isinstance(expr, ast.Call) and expr.name in _NAME_KEEPING_FUNCTIONS and expr.args:
-        first = expr.args[0]
-        if isinstance(first, ast.Name):
-            return first.name
-    return f"Column{position}"
-
-
-def _unique(name: str, taken: dict[str, KqlType]) -> str:
-    if name not in taken:
-        return name
-    suffix = 1
-    while f"{name}{suffix}" in taken:
-        suffix += 1
-    return f"{name}{suffix}"
 
 
 def summarize(tc: TabularCompiler, relation: Relation, node: ast.Summarize) -> Relation:
@@ -46,18 +26,13 @@ def summarize(tc: TabularCompiler, relation: Relation, node: ast.Summarize) -> R
 
     keys: list[tuple[str, Typed]] = []
     columns: dict[str, KqlType] = {}
-    generated = 0
+    names = ListNames(relation.columns)
     for item in node.by:
         value = compiler.compile(item.expr)
         if value.type is KqlType.DYNAMIC:
             raise context.unsupported("grouping by a dynamic value", item.offset)
-        if item.name:
-            name = item.name
-        else:
-            name = _key_name(item.expr, generated + 1)
-            if name.startswith("Column") and not isinstance(item.expr, ast.Name):
-                generated += 1
-        if name in columns:
+        name, repeated = names.name(item.expr, item.name)
+        if repeated:
             raise context.error(f"summarize: the group key '{name}' appears twice", item.offset)
         keys.append((name, value))
         columns[name] = value.type
@@ -83,7 +58,7 @@ def summarize(tc: TabularCompiler, relation: Relation, node: ast.Summarize) -> R
         if item.name and len(several) > 1:
             raise context.unsupported(f"one name for the columns of '{call.name}()'", item.offset)
         for column in several:
-            name = item.name or _unique(column.default_name, columns)
+            name = item.name or suffixed(column.default_name, columns)
             if name in columns:
                 raise context.error(f"summarize: the column '{name}' appears twice", item.offset)
             inner.append(aliased(column.value.sql, name))
@@ -136,7 +111,7 @@ def _add_arg_extreme(
     alias = tc.context.fresh_alias()
     inner.append(aliased(chosen, alias))
     for field_name, (name, value) in zip(fields, picked, strict=True):
-        output = name if name not in columns else _unique(name, columns)
+        output = name if name not in columns else suffixed(name, columns)
         access = exp.Dot(
             this=exp.column(alias, quoted=True), expression=exp.to_identifier(field_name)
         )

@@ -15,6 +15,7 @@ from kqlhunt.compiler.expressions import ExpressionCompiler
 from kqlhunt.compiler.functions_user import table_reference
 from kqlhunt.compiler.join import push_join_filters
 from kqlhunt.compiler.relation import ROW_ORDER, Relation, aliased
+from kqlhunt.compiler.result_names import ListNames, default_name
 from kqlhunt.compiler.scope import QueryContext, Scope
 from kqlhunt.compiler.sqltypes import Typed, cast
 from kqlhunt.kql import ast
@@ -215,8 +216,8 @@ class TabularCompiler:
         bindings: dict[str, Typed] = {}
         for item in node.items:
             value = self.scalar(relation, bindings).compile(item.expr)
-            name = item.name or self._expression_name(
-                item.expr, set(relation.columns) | set(bindings)
+            name = item.name or default_name(
+                item.expr, set(relation.columns) | set(bindings), relation.columns
             )
             bindings.pop(name, None)  # a redefined column moves to the end
             bindings[name] = value
@@ -234,26 +235,17 @@ class TabularCompiler:
         compiler = self.scalar(relation)
         projections: list[exp.Expr] = []
         columns: dict[str, KqlType] = {}
+        names = ListNames(relation.columns)
         for item in node.items:
             if isinstance(item.expr, ast.Star):
                 raise self.context.unsupported("'project *'", item.offset)
             value = compiler.compile(item.expr)
-            name = item.name or self._expression_name(item.expr, set(columns))
-            if name in columns:
+            name, repeated = names.name(item.expr, item.name)
+            if repeated:
                 raise self.context.error(f"column '{name}' is projected twice", item.offset)
             projections.append(aliased(value.sql, name))
             columns[name] = value.type
         return self.wrap(relation, projections, columns)
-
-    def _expression_name(self, expr: ast.Expr, taken: set[str]) -> str:
-        if isinstance(expr, ast.Name):
-            return expr.name
-        if isinstance(expr, ast.Member):
-            return expr.key
-        index = 1
-        while f"Column{index}" in taken:
-            index += 1
-        return f"Column{index}"
 
     def _match(self, relation: Relation, pattern: str, offset: int, operator: str) -> list[str]:
         if "*" in pattern:
@@ -374,9 +366,14 @@ class TabularCompiler:
         compiler = self.scalar(relation)
         projections: list[exp.Expr] = []
         columns: dict[str, KqlType] = {}
+        names = ListNames(relation.columns)
         for item in items:
             value = compiler.compile(item)
-            name = self._expression_name(item, set(columns))
+            name, repeated = names.name(item)
+            if repeated:
+                raise self.context.error(
+                    f"distinct: the column '{name}' appears twice", item.offset
+                )
             projections.append(aliased(value.sql, name))
             columns[name] = value.type
         distinct = self.wrap(relation, projections, columns, keep_order=False)
