@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import shutil
+import signal
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -102,6 +105,22 @@ def test_appending_twice_adds_nothing(logs: Path, tmp_path: Path) -> None:
     assert other_files.stats.events_duplicate == 2  # the edited file's two events
     tables = Workspace(root).tables()
     assert _count(tables, "imProcessCreate | count") == [(first.stats.process_events,)]
+
+
+def test_a_worker_leaves_ctrl_c_to_the_main_process_and_stops_when_asked(logs: Path) -> None:
+    from kqlhunt.workspace.ingest import _init_worker, parse_file
+
+    path = str(logs / "winlogbeat.ndjson")
+    stop = multiprocessing.Event()
+    with ProcessPoolExecutor(1, initializer=_init_worker, initargs=(stop,)) as pool:
+        assert pool.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN
+        stats, _rows, _keys = pool.submit(parse_file, path, None).result()
+        stop.set()
+        stopped = pool.submit(parse_file, path, None).exception()
+
+    assert stats.process_events == 2
+    # Not an Exception: readers would record it as a damaged file and go on.
+    assert stopped is not None and not isinstance(stopped, Exception)
 
 
 def test_not_a_workspace(tmp_path: Path) -> None:

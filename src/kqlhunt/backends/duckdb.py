@@ -19,6 +19,9 @@ from kqlhunt.types import KqlType
 
 log = logging.getLogger(__name__)
 
+# What DuckDB's Python client raises (as a RuntimeError) when Ctrl-C stops a query.
+_INTERRUPTED = "Query interrupted"
+
 
 def _naive_timestamps(table: pa.Table) -> pa.Table:
     """DuckDB compares naive timestamps without a session time zone: hold UTC as naive."""
@@ -152,6 +155,11 @@ class DuckDBBackend:
             rows = self.connection.execute(sql).fetchall()
         except duckdb.Error as error:
             raise BackendError(f"DuckDB failed to run the compiled query: {error}") from error
+        except RuntimeError as error:
+            # DuckDB stops a query on Ctrl-C and raises this instead of KeyboardInterrupt.
+            if str(error) == _INTERRUPTED:
+                raise KeyboardInterrupt from error
+            raise
         return to_result(query, rows)
 
     def close(self) -> None:

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from kqlhunt.lint import FindingSeverity, LintReport, lint_paths
 from kqlhunt.lint.query import LOCAL_TABLES
+from kqlhunt.report.console import make_console
 from kqlhunt.types import KqlType
 
 _STYLES = {"error": "red", "warning": "yellow", "info": "dim"}
@@ -60,14 +60,14 @@ def lint_command(
     report = lint_paths(rules, tables)
     floor = FindingSeverity(min_severity).rank
     shown = [f for f in report.findings if f.severity.rank >= floor]
-    out = Console(highlight=False, soft_wrap=True)
+    out = make_console(soft_wrap=True)
     for finding in shown:
         if fmt == "jsonl":
             sys.stdout.write(json.dumps(finding.to_json(), ensure_ascii=False) + "\n")
         else:
             out.print(Text(str(finding), style=_STYLES[finding.severity.value]))
     if summary:
-        Console(stderr=True, highlight=False).print(summary_table(report))
+        make_console(stderr=True).print(summary_table(report))
     sys.exit(1 if report.errors else 0)
 
 

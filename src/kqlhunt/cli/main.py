@@ -5,6 +5,8 @@ Exit codes:
     1  the run completed and raised at least one alert
     2  usage error, or nothing could run (no rule loaded, the query failed)
     3  the run completed but some rule files or rule queries failed (alerts may still exist)
+    130  interrupted (Ctrl-C)
+    141  the reader of the output went away (a closed pipe, as in `| head -1`)
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from kqlhunt.cli.output import (
     print_rule_summary,
     write_result,
 )
+from kqlhunt.cli.streams import QuietExitGroup
 from kqlhunt.compiler import compile_query
 from kqlhunt.engine import Engine
 from kqlhunt.errors import KqlHuntError
@@ -44,6 +47,7 @@ from kqlhunt.normalize import (
     LogRead,
     read_logs,
 )
+from kqlhunt.report.console import make_console
 from kqlhunt.rules.loader import bundled_rules_dir, load_rules
 from kqlhunt.samples import sample_logs
 
@@ -57,7 +61,7 @@ log = logging.getLogger("kqlhunt")
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return make_console(stderr=True, soft_wrap=True)
 
 
 def _now(value: str | None) -> datetime | None:
@@ -139,7 +143,7 @@ def _watchlist_tables(folder: Path | None) -> list[TableData]:
         raise click.BadParameter(str(error), param_hint="--watchlists") from error
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=QuietExitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kqlhunt")
 @click.option("-v", "--verbose", count=True, help="Log more: -v info, -vv debug (compiled SQL).")
 def main(verbose: int) -> None:
@@ -379,7 +383,7 @@ def query_command(
         sys.exit(EXIT_USAGE)
     finally:
         runner.close()
-    write_result(result, fmt, Console(highlight=False), sys.stdout)
+    write_result(result, fmt, make_console(), sys.stdout)
     err.print(f"{len(result)} row{'' if len(result) == 1 else 's'}.")
 
 

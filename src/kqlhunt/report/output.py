@@ -6,10 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-
 from kqlhunt.alerts.model import Alert
 from kqlhunt.alerts.render import render_alerts, render_summary, write_jsonl
+from kqlhunt.report.console import make_console
 from kqlhunt.tuning.exclusions import ExclusionCount
 
 if TYPE_CHECKING:
@@ -33,7 +32,7 @@ def write_alerts(
     line when a tuning file was used; `html` is one self-contained page.
     """
     if fmt == "table":
-        console = Console(file=stream, highlight=False)
+        console = make_console(stream)
         render_alerts(alerts, console)
         render_summary(alerts, console)
     elif fmt == "jsonl":

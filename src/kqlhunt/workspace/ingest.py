@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from multiprocessing.synchronize import Event
 from pathlib import Path
 
 import pyarrow as pa
 
 from kqlhunt.catalog import TableData
+from kqlhunt.normalize.base import Row
 from kqlhunt.normalize.detect import LogFormat
 from kqlhunt.normalize.ingest import RowCollector, iter_files, read_file
 from kqlhunt.normalize.model import IngestStats, Skipped
@@ -62,8 +66,31 @@ def parse_file(path: str, log_format: LogFormat | None) -> Parsed:
     tables are built in batches by the writer, not per file (small files would pay for it)."""
     stats = IngestStats()
     collector = RowCollector(dedupe=True)
-    read_file(Path(path), stats, lambda rows: collector.add(rows, stats), log_format=log_format)
+
+    def emit(rows: list[tuple[str, Row]]) -> None:
+        if _stop is not None and _stop.is_set():
+            raise _Stopped
+        collector.add(rows, stats)
+
+    read_file(Path(path), stats, emit, log_format=log_format)
     return stats, collector.rows, collector.keys
+
+
+# In a worker process: set by the main process when it no longer wants the results.
+_stop: Event | None = None
+
+
+class _Stopped(BaseException):
+    """Ends a worker's file early. Not an `Exception`, which readers record as a damaged file
+    and pass over."""
+
+
+def _init_worker(stop: Event) -> None:
+    """Run in each worker: Ctrl-C reaches every process of the job, and the main process
+    alone decides what it means; it sets `stop` to end the files being parsed."""
+    global _stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _stop = stop
 
 
 def ingest(
@@ -137,12 +164,19 @@ def ingest(
 def _parsed(
     todo: list[tuple[Path, Source]], log_format: LogFormat | None, workers: int
 ) -> Iterator[Parsed]:
-    """Parse results in input order, at most `2 * workers` files ahead."""
+    """Parse results in input order, at most `2 * workers` files ahead.
+
+    The workers leave Ctrl-C to this process. When the results stop being read (Ctrl-C, an
+    error, the generator closed) the workers stop at the next event of the files in hand, and
+    the pool is shut down as the generator ends.
+    """
     if workers <= 1 or len(todo) <= 1:
         for path, _source in todo:
             yield parse_file(str(path), log_format)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    stop = multiprocessing.Event()
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(stop,))
+    try:
         pending: deque[Future[Parsed]] = deque()
         queue = iter(todo)
         for path, _source in queue:
@@ -155,6 +189,9 @@ def _parsed(
                 pending.append(pool.submit(parse_file, str(path), log_format))
                 break
             yield result
+    finally:
+        stop.set()  # nothing is left to parse when every result was read
+        pool.shutdown(cancel_futures=True)
 
 
 def _fresh(keys: list[int], seen: set[int], dedupe: bool, stats: IngestStats) -> set[int] | None:
