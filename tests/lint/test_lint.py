@@ -150,6 +150,35 @@ def test_broken_yaml_and_kql_files(tmp_path: Path) -> None:
     assert _lint(tmp_path, "imProcessCreate\n| tak 1\n", "q.kql") == [("error", "query-syntax", 2)]
 
 
+GOOD_QUERY = (
+    'query: |\n  imProcessCreate\n  | where CommandLine has "-enc"\n  | extend Host = DvcHostname\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "position"),
+    [
+        ("rule.yaml", 'query: |\n  imProcessCreate\n  | wher CommandLine has "-enc"\n', (16, 5)),
+        ("rule.yaml", "query: |2\n    imProcessCreate\n    | tak 1\n", (16, 7)),
+        ("rule.yaml", "query: imProcessCreate | tak 1\n", (14, 26)),
+        ("rule.yaml", "query: 'imProcessCreate | tak 1'  \n", (14, 27)),
+        ("q.kql", "imProcessCreate\n| tak 1\n", (2, 3)),
+    ],
+    ids=["block", "indented-block", "plain", "quoted", "kql-file"],
+)
+def test_a_query_syntax_error_has_the_line_and_column_of_the_rule_file(
+    tmp_path: Path, name: str, query: str, position: tuple[int, int]
+) -> None:
+    path = tmp_path / name
+    path.write_text(GOOD.replace(GOOD_QUERY, query) if name == "rule.yaml" else query)
+
+    [finding] = [f for f in lint_file(str(path)) if f.kind == "query-syntax"]
+
+    assert (finding.line, finding.column) == position
+    assert finding.location == f"{path}:{position[0]}:{position[1]}"
+    assert finding.to_json()["column"] == position[1]
+
+
 def test_duplicate_ids_across_files(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(GOOD)
     (tmp_path / "b.yaml").write_text(GOOD)

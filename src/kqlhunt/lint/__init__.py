@@ -59,8 +59,14 @@ def lint_file(
     findings: list[Finding] = []
     rule_id: list[str | None] = [None]
 
-    def emit(severity: FindingSeverity, kind: str, message: str, line: int | None) -> None:
-        findings.append(Finding(severity, kind, message, path, line, rule_id=rule_id[0]))
+    def emit(
+        severity: FindingSeverity,
+        kind: str,
+        message: str,
+        line: int | None,
+        column: int | None = None,
+    ) -> None:
+        findings.append(Finding(severity, kind, message, path, line, column, rule_id[0]))
 
     try:
         text = Path(path).read_text(encoding="utf-8-sig")

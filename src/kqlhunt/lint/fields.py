@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any, Final
 
 from kqlhunt.lint import attack
-from kqlhunt.lint.findings import FindingSeverity
+from kqlhunt.lint.findings import Emit, FindingSeverity
 from kqlhunt.lint.positions import YamlDocument
 from kqlhunt.rules.durations import format_duration, parse_duration
 from kqlhunt.rules.entities import (
@@ -94,8 +94,6 @@ TRIGGER_OPERATORS: Final = frozenset(
 )
 SEVERITIES: Final = ("Informational", "Low", "Medium", "High")
 KINDS: Final = ("Scheduled", "NRT")
-
-Emit = Callable[[FindingSeverity, str, str, int | None], None]
 
 
 def check_fields(doc: YamlDocument, is_hunting: bool, emit: Emit) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 
 class FindingSeverity(enum.Enum):
@@ -57,3 +57,17 @@ class Finding:
             "message": self.message,
             "rule_id": self.rule_id,
         }
+
+
+class Emit(Protocol):
+    """How checks report a finding of the file being linted: its 1-based line and column in
+    that file, None when unknown."""
+
+    def __call__(
+        self,
+        severity: FindingSeverity,
+        kind: str,
+        message: str,
+        line: int | None,
+        column: int | None = None,
+    ) -> None: ...

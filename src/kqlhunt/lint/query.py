@@ -5,13 +5,19 @@ query really produces."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Final
 
 from kqlhunt.compiler import compile_query
-from kqlhunt.errors import KqlError, KqlSemanticError, KqlSyntaxError, UnsupportedKqlError
-from kqlhunt.lint.findings import FindingSeverity
+from kqlhunt.errors import (
+    KqlError,
+    KqlSemanticError,
+    KqlSyntaxError,
+    SourcePosition,
+    UnsupportedKqlError,
+)
+from kqlhunt.lint.findings import Emit, FindingSeverity
 from kqlhunt.lint.positions import YamlDocument
 from kqlhunt.normalize import IM_PROCESS_CREATE
 from kqlhunt.rules.model import AnalyticRule
@@ -43,8 +49,6 @@ _UNKNOWN_TABLE = re.compile(r"unknown table '([^']+)'")
 _UNKNOWN_WATCHLIST = re.compile(r"unknown watchlist '([^']+)'")
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 
-Emit = Callable[[FindingSeverity, str, str, int | None], None]
-
 
 def check_query(
     rule: AnalyticRule,
@@ -60,7 +64,7 @@ def check_query(
     try:
         compiled = compile_query(rule.query, tables, now=LINT_NOW, source_name=rule.path)
     except KqlError as error:
-        _report_query_error(rule, error, emit)
+        _report_query_error(rule, doc, error, emit)
         return None
     columns = dict(compiled.columns)
     if doc is not None:
@@ -68,23 +72,38 @@ def check_query(
     return columns
 
 
-def _report_query_error(rule: AnalyticRule, error: KqlError, emit: Emit) -> None:
-    line = rule.file_line(error.position.line) if error.position is not None else None
+def _report_query_error(
+    rule: AnalyticRule, doc: YamlDocument | None, error: KqlError, emit: Emit
+) -> None:
+    line, column = _file_position(rule, doc, error.position)
     if isinstance(error, KqlSyntaxError):
-        emit(ERROR, "query-syntax", error.message, line)
+        emit(ERROR, "query-syntax", error.message, line, column)
     elif isinstance(error, UnsupportedKqlError):
         message = f"not compiled here: {error.message}"
-        emit(INFO, "query-unsupported", message, line)
+        emit(INFO, "query-unsupported", message, line, column)
     elif isinstance(error, KqlSemanticError) and (found := _UNKNOWN_TABLE.search(error.message)):
         message = f"table {found.group(1)} is not available locally; columns not checked"
-        emit(INFO, "table-not-local", message, line)
+        emit(INFO, "table-not-local", message, line, column)
     elif isinstance(error, KqlSemanticError) and (
         found := _UNKNOWN_WATCHLIST.search(error.message)
     ):
         message = f"watchlist {found.group(1)} is not loaded (--watchlists); columns not checked"
-        emit(INFO, "watchlist-not-local", message, line)
+        emit(INFO, "watchlist-not-local", message, line, column)
     else:
-        emit(ERROR, "query-compile", error.message, line)
+        emit(ERROR, "query-compile", error.message, line, column)
+
+
+def _file_position(
+    rule: AnalyticRule, doc: YamlDocument | None, position: SourcePosition | None
+) -> tuple[int | None, int | None]:
+    """Where a position in the rule's query stands in the rule file: line and column. A
+    `.kql` file (no YAML document) is the query itself."""
+    if position is None:
+        return None, None
+    line = rule.file_line(position.line)
+    if doc is None:
+        return line, position.column
+    return line, doc.column(line, position.line_text, position.column)
 
 
 def check_columns(rule: AnalyticRule, doc: YamlDocument, columns: set[str], emit: Emit) -> None:
