@@ -164,3 +164,41 @@ def test_infinities_and_nan_print_as_such() -> None:
 
     assert code == EXIT_OK
     assert out.splitlines() == ["a,b,c,d", "inf,-inf,NaN,"]
+
+
+def test_an_empty_log_file_is_noted_not_skipped(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"")
+    notes = tmp_path / "notes.log"
+    notes.write_text("not a log\n", "utf-8")
+
+    code, _out, err = run("query", "imProcessCreate | count", str(empty), str(notes))
+
+    assert code == EXIT_OK
+    assert "Read 1 file (1 empty, 1 unreadable, 0 not logs)" in err
+    assert "skipped 1 file." in err
+    assert f"  {empty} is empty" in err
+    assert f"skipped {notes}: byte 0: unrecognised format" in err
+    assert not [line for line in err.splitlines() if str(empty) in line and "skipped" in line]
+
+
+def test_skipped_entries_are_counted_in_their_own_unit() -> None:
+    from rich.console import Console
+
+    from kqlhunt.cli.output import print_ingest_summary
+    from kqlhunt.normalize import IngestStats, Skipped
+
+    stats = IngestStats(files_read=1, events_read=20)
+    stats.skipped = [
+        Skipped("a.evtx", "chunk 9", "bad chunk header"),
+        Skipped("a.evtx", "chunk 10", "bad chunk header"),
+        Skipped("a.evtx", "record 17", "record data is not JSON"),
+        Skipped("b.json", "line 3", "invalid JSON"),
+        Skipped("c.bin", "byte 0", "unrecognised format"),
+    ]
+    console = Console(record=True, width=200)
+
+    print_ingest_summary(console, stats)
+
+    first = console.export_text().splitlines()[0]
+    assert first.endswith("skipped 2 chunks, 2 records, 1 file.")

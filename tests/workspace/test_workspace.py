@@ -151,6 +151,34 @@ def test_cli_ingest_then_query_and_hunt(logs: Path, tmp_path: Path) -> None:
     assert hunted.exit_code == raw.exit_code == 1
 
 
+def test_duplicates_within_the_input_are_told_from_those_already_stored(
+    logs: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "ws"
+    twice = tmp_path / "twice"
+    twice.mkdir()
+    events = (logs / "winlogbeat.ndjson").read_text("utf-8")
+    (twice / "a.ndjson").write_text(events, "utf-8")
+    (twice / "b.ndjson").write_text(events, "utf-8")  # the same file again
+    (twice / "c.ndjson").write_text(events + "\n", "utf-8")  # its two process events again
+    later = tmp_path / "later.ndjson"
+    later.write_text(events + "\n\n", "utf-8")
+    runner = CliRunner()
+
+    first = runner.invoke(main, ["ingest", str(twice), "--workspace", str(root)])
+    again = runner.invoke(main, ["ingest", str(later), str(twice), "--workspace", str(root)])
+
+    assert first.exit_code == again.exit_code == 0, first.output
+    assert (
+        "2 new process events (0 already in the workspace, 2 duplicates within this input);"
+        " 0 files already in the workspace, 1 duplicate file within this input;"
+    ) in first.stderr
+    assert (
+        "0 new process events (2 already in the workspace, 0 duplicates within this input);"
+        " 3 files already in the workspace, 0 duplicate files within this input;"
+    ) in again.stderr
+
+
 def test_cli_format_override_and_bad_workspace(tmp_path: Path) -> None:
     runner = CliRunner()
     text = tmp_path / "events.txt"
@@ -160,7 +188,7 @@ def test_cli_format_override_and_bad_workspace(tmp_path: Path) -> None:
         main, ["ingest", str(text), "--workspace", str(tmp_path / "ws"), "--format", "syslog"]
     )
     assert result.exit_code == 0, result.output
-    assert "1 new process events" in result.output
+    assert "1 new process event (" in result.output
 
     missing = runner.invoke(main, ["query", "imProcess | count", "--workspace", str(tmp_path)])
     assert missing.exit_code == 2

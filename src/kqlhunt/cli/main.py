@@ -30,6 +30,7 @@ from kqlhunt.cli.output import (
     print_error,
     print_ingest_summary,
     print_rule_summary,
+    print_workspace_summary,
     write_result,
 )
 from kqlhunt.cli.streams import QuietExitGroup
@@ -421,12 +422,7 @@ def ingest_command(
     except WorkspaceError as error:
         raise click.BadParameter(str(error), param_hint="--workspace") from error
     print_ingest_summary(err, report.stats)
-    stats = report.stats
-    err.print(
-        f"Workspace {workspace}: {stats.process_events} new process events"
-        f" ({stats.events_duplicate} already there), {stats.files_duplicate} files already"
-        f" ingested; rows per table: {report.workspace.manifest.tables}."
-    )
+    print_workspace_summary(err, workspace, report)
 
 
 @contextmanager

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import math
+from collections import Counter
 from collections.abc import Sequence
-from typing import Any, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -15,10 +18,14 @@ from rich.text import Text
 from kqlhunt.alerts.model import json_value
 from kqlhunt.errors import KqlHuntError, UnsupportedKqlError
 from kqlhunt.hunt import RuleOutcome
-from kqlhunt.normalize import IngestStats
+from kqlhunt.normalize import IngestStats, Skipped
 from kqlhunt.result import QueryResult, Timespan
 
-# How many skipped records the summary lists one by one before it only counts them.
+if TYPE_CHECKING:
+    from kqlhunt.workspace import IngestReport
+
+# How many skipped entries (and empty files) the summary lists one by one before it only
+# counts them.
 SKIPPED_SHOWN = 10
 
 
@@ -74,22 +81,63 @@ def print_error(console: Console, error: KqlHuntError, prefix: str = "error") ->
 
 
 def print_ingest_summary(console: Console, stats: IngestStats) -> None:
+    empty = len(stats.empty_files)
     line = (
         f"Read {stats.files_read} file{_s(stats.files_read)}"
-        f" ({stats.files_failed} unreadable, {stats.files_ignored} not logs),"
+        f" ({f'{empty} empty, ' if empty else ''}{stats.files_failed} unreadable,"
+        f" {stats.files_ignored} not logs),"
         f" {stats.events_read} event{_s(stats.events_read)},"
         f" {stats.process_events} process creation{_s(stats.process_events)};"
-        f" skipped {len(stats.skipped)} record{_s(len(stats.skipped))}."
+        f" skipped {skipped_counts(stats.skipped)}."
     )
     console.print(Text(line))
-    for skipped in stats.skipped[:SKIPPED_SHOWN]:
-        console.print(
-            Text(f"  skipped {skipped.path}: {skipped.position}: {skipped.reason}", style="yellow")
+    _print_listed(console, [f"  {path} is empty" for path in stats.empty_files], None)
+    lines = [f"  skipped {s.path}: {s.position}: {s.reason}" for s in stats.skipped]
+    _print_listed(console, lines, "yellow")
+
+
+def print_workspace_summary(console: Console, path: Path, report: IngestReport) -> None:
+    """What an ingest added, and what it left out as already in the workspace or as a
+    duplicate within this input."""
+    stats = report.stats
+    events_repeated = stats.events_duplicate - report.events_in_workspace
+    files_repeated = stats.files_duplicate - report.files_in_workspace
+    console.print(
+        Text(
+            f"Workspace {path}: {stats.process_events} new process event{_s(stats.process_events)}"
+            f" ({report.events_in_workspace} already in the workspace,"
+            f" {events_repeated} duplicate{_s(events_repeated)} within this input);"
+            f" {report.files_in_workspace} file{_s(report.files_in_workspace)} already in the"
+            f" workspace, {files_repeated} duplicate file{_s(files_repeated)} within this input;"
+            f" rows per table: {report.workspace.manifest.tables}."
         )
-    if len(stats.skipped) > SKIPPED_SHOWN:
-        console.print(
-            Text(f"  ... and {len(stats.skipped) - SKIPPED_SHOWN} more (use -v to list all)")
-        )
+    )
+
+
+def skipped_counts(skipped: Sequence[Skipped]) -> str:
+    """What was skipped, counted in its own unit: `2 chunks, 1 record, 1 file`.
+
+    A position in bytes is where a whole file (or the rest of it) was given up; an EVTX chunk
+    holds many records; any other position (record, line, element) is one record.
+    """
+    units = Counter(_skipped_unit(s.position) for s in skipped)
+    if not units:
+        return "nothing"
+    return ", ".join(f"{count} {unit}{_s(count)}" for unit, count in units.items())
+
+
+def _skipped_unit(position: str) -> str:
+    where = position.removeprefix("after ").split(" ", 1)[0]
+    return {"chunk": "chunk", "byte": "file"}.get(where, "record")
+
+
+def _print_listed(console: Console, lines: Sequence[str], style: str | None) -> None:
+    """The first `SKIPPED_SHOWN` lines, or all of them with -v."""
+    shown = len(lines) if logging.getLogger("kqlhunt").isEnabledFor(logging.INFO) else SKIPPED_SHOWN
+    for line in lines[:shown]:
+        console.print(Text(line, style=style or ""))
+    if len(lines) > shown:
+        console.print(Text(f"  ... and {len(lines) - shown} more (use -v to list all)"))
 
 
 def print_rule_summary(console: Console, outcomes: Sequence[RuleOutcome]) -> None:

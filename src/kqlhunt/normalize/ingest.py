@@ -242,6 +242,10 @@ def read_file(
     name = display or str(path)
     position = "byte 0"
     try:
+        if path.stat().st_size == 0:  # nothing to read, nothing skipped
+            stats.empty_files.append(name)
+            stats.files_read += 1
+            return
         fmt = log_format or detect_format(path)
         if fmt in (LogFormat.ZIP, LogFormat.GZIP):
             _read_archive(path, fmt, stats, emit, name, depth)

@@ -86,7 +86,7 @@ class IngestStats:
 
     Attributes:
         files_read: files whose format was recognised and whose records were read, even when
-            some records were broken or none was a process event.
+            some records were broken or none was a process event; empty files too.
         files_failed: files that could not be opened, had no recognisable format, or whose
             container was unusable (e.g. an EVTX file header that does not parse).
         files_ignored: files met while walking folders that are plainly not logs
@@ -99,6 +99,7 @@ class IngestStats:
         per_table: rows kept per table (`imProcessCreate` and the vendor tables).
         per_product: `imProcessCreate` rows per `EventProduct`.
         skipped: everything that was not read, with its position and the reason.
+        empty_files: the files that hold nothing at all (named in a note, not skipped).
     """
 
     files_read: int = 0
@@ -111,6 +112,7 @@ class IngestStats:
     events_duplicate: int = 0
     per_table: dict[str, int] = field(default_factory=dict)
     per_product: dict[str, int] = field(default_factory=dict)
+    empty_files: list[str] = field(default_factory=list)
 
     def merge(self, other: IngestStats) -> None:
         """Add the counts of `other` (e.g. from a worker process) to these."""
@@ -120,6 +122,7 @@ class IngestStats:
         self.events_read += other.events_read
         self.process_events += other.process_events
         self.skipped.extend(other.skipped)
+        self.empty_files.extend(other.empty_files)
         self.files_duplicate += other.files_duplicate
         self.events_duplicate += other.events_duplicate
         for name, count in other.per_table.items():

@@ -43,11 +43,18 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class IngestReport:
-    """What one ingest did."""
+    """What one ingest did.
+
+    Of the files and events `stats` counts as duplicates, `files_in_workspace` and
+    `events_in_workspace` were stored by an earlier ingest; the others repeat a file or event
+    met earlier in this same input.
+    """
 
     workspace: Workspace
     stats: IngestStats
     files: int
+    files_in_workspace: int = 0
+    events_in_workspace: int = 0
 
 
 def file_sha256(path: Path) -> str:
@@ -122,8 +129,11 @@ def ingest(
     workspace.remove_interrupted_parts()
     manifest = workspace.manifest
     stats = IngestStats()
-    known = manifest.known_hashes() if dedupe else set()
-    seen = workspace.stored_keys() if dedupe else set()
+    report = IngestReport(workspace, stats, 0)
+    stored_files = manifest.known_hashes() if dedupe else set()
+    known = set(stored_files)
+    stored = workspace.stored_keys() if dedupe else set()
+    seen: set[int] = set()
     writer = _BufferedWriter(workspace, batch_rows)
 
     todo: list[tuple[Path, Source]] = []
@@ -136,6 +146,7 @@ def ingest(
             continue
         if dedupe and sha in known:
             stats.files_duplicate += 1
+            report.files_in_workspace += int(sha in stored_files)
             continue
         known.add(sha)
         now = datetime.now(timezone.utc).isoformat()
@@ -144,7 +155,8 @@ def ingest(
     for (_path, source), (file_stats, rows, keys) in zip(
         todo, _parsed(todo, log_format, workers), strict=True
     ):
-        fresh = _fresh(keys.get(TABLE_NAME, []), seen, dedupe, file_stats)
+        fresh, in_workspace = _fresh(keys.get(TABLE_NAME, []), stored, seen, dedupe, file_stats)
+        report.events_in_workspace += in_workspace
         for name in rows:
             writer.add(name, rows[name], keys[name], fresh)
         source.events = file_stats.events_read
@@ -158,7 +170,8 @@ def ingest(
     stats.per_table = dict(writer.written)
     manifest.add_stats(stats)
     workspace.save()
-    return IngestReport(workspace, stats, len(todo))
+    report.files = len(todo)
+    return report
 
 
 def _parsed(
@@ -194,19 +207,23 @@ def _parsed(
         pool.shutdown(cancel_futures=True)
 
 
-def _fresh(keys: list[int], seen: set[int], dedupe: bool, stats: IngestStats) -> set[int] | None:
-    """The keys of events not stored yet (None: keep everything); counts follow what is kept."""
+def _fresh(
+    keys: list[int], stored: set[int], seen: set[int], dedupe: bool, stats: IngestStats
+) -> tuple[set[int] | None, int]:
+    """The keys of events neither `stored` by earlier ingests nor `seen` in this one (None:
+    keep everything), and how many were stored; counts follow what is kept."""
     if not dedupe:
-        return None
-    fresh = {key for key in keys if key not in seen}
+        return None, 0
+    fresh = {key for key in keys if key not in stored and key not in seen}
     seen.update(fresh)
     dropped = len(keys) - len(fresh)
-    if dropped:
-        stats.events_duplicate += dropped
-        stats.process_events -= dropped
-        stats.per_product = {}
-        stats.per_table = {}
-    return fresh
+    if not dropped:
+        return fresh, 0
+    stats.events_duplicate += dropped
+    stats.process_events -= dropped
+    stats.per_product = {}
+    stats.per_table = {}
+    return fresh, sum(key in stored for key in keys)
 
 
 class _BufferedWriter:
