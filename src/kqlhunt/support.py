@@ -17,6 +17,7 @@ from kqlhunt.kql.parser import (
     STRING_OPERATORS,
     Parser,
 )
+from kqlhunt.xml_json import PARSE_XML_FUNCTION as PARSE_XML
 
 # Scalar operators the parser reads but the compiler refuses, with the reason shown to users.
 UNSUPPORTED_SCALAR_OPERATORS = {"like": "not KQL; use `contains` or `matches regex`"}
@@ -101,7 +102,8 @@ def _spark_gaps() -> list[str]:
         _row("computing on dynamic values (parse_json, pack_array, bag functions ...)", "gap"),
         _row("dynamic property and index access (d.key, d[0])", "gap"),
         _row("percentile(), percentiles()", "gap: Spark interpolates"),
-        *(_row(f"SQL function {name}", "gap") for name in sorted(SPARK_MISSING)),
+        *(_row(f"SQL function {name}", "gap") for name in sorted(SPARK_MISSING - {PARSE_XML})),
+        _row("parse_xml()", "gap: the XML conversion is a DuckDB function of kqlhunt's"),
         _row("make_list_with_nulls()", "gap: Spark's collect_list drops nulls"),
         _row("parse with datetime columns from month/day/year text", "gap"),
     ]

@@ -83,6 +83,8 @@ def test_files_outside_the_allowed_folders_are_refused(
         run('externaldata(x: string)["missing.csv"]')
 
 
-def test_syntax_errors_name_the_place() -> None:
-    with pytest.raises(KqlSyntaxError, match="storage address string"):
+def test_errors_name_the_place() -> None:
+    with pytest.raises(KqlSemanticError, match="storage address must be a string"):
         run("externaldata(x: string)[42]")
+    with pytest.raises(KqlSyntaxError, match="to close the externaldata schema"):
+        run("externaldata(x: string [42]")

@@ -89,3 +89,38 @@ def test_functions_over_columns() -> None:
 def test_case_picks_the_first_true_condition_per_row() -> None:
     query = 'Events | project c = case(N == 1, "one", N == 3, "three", "other")'
     assert rows(query) == [("one",), ("other",), ("three",)]
+
+
+@pytest.mark.parametrize(
+    ("expression", "culprit"),
+    [
+        ('case(1 > 2, "a", 3 > 4, 2, "c")', '2, "c")'),  # a value beside its predicate
+        ('case(1 > 2, "a", 3 > 4, "b", 5)', "5)"),  # the value otherwise
+    ],
+)
+def test_case_values_of_different_types_are_an_error_at_the_value(
+    expression: str, culprit: str
+) -> None:
+    from kqlhunt.errors import KqlSemanticError
+
+    with pytest.raises(KqlSemanticError, match="mix string and long") as caught:
+        scalar(expression)
+    position = caught.value.position
+    assert position is not None
+    assert position.line_text[position.column - 1 :] == culprit
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "print x = decimal(2) + 1",
+        "print x = 1.5 * decimal(2)",
+        "print x = decimal(2) / 2.0",
+        "print x = iff(true, decimal(1), 2)",
+    ],
+)
+def test_decimal_is_the_widest_number_type(query: str) -> None:
+    from kqlhunt.types import KqlType
+    from tests.kql.semantics import run
+
+    assert [(c.name, c.type) for c in run(query).columns] == [("x", KqlType.DECIMAL)]

@@ -56,6 +56,11 @@ def test_string_literals(literal: str, expected: str) -> None:
         ("true", True, KqlType.BOOL),
         ("false", False, KqlType.BOOL),
         ("bool(true)", True, KqlType.BOOL),
+        ("True", True, KqlType.BOOL),  # Kusto's three spellings of each bool
+        ("TRUE", True, KqlType.BOOL),
+        ("False", False, KqlType.BOOL),
+        ("FALSE", False, KqlType.BOOL),
+        ("bool(False)", False, KqlType.BOOL),
         ("datetime(2015-12-31 23:59:59.9)", dt(2015, 12, 31, 23, 59, 59, 900000), KqlType.DATETIME),
         ("datetime(2015-12-31)", dt(2015, 12, 31), KqlType.DATETIME),
         (

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 import duckdb
 import pyarrow as pa
+from duckdb.func import FunctionNullHandling
+from duckdb.sqltypes import VARCHAR
 from sqlglot import exp
 
 from kqlhunt.backends.base import to_result
@@ -16,6 +18,7 @@ from kqlhunt.compiler.sqltypes import SQL_TYPES
 from kqlhunt.errors import BackendError
 from kqlhunt.result import QueryResult
 from kqlhunt.types import KqlType
+from kqlhunt.xml_json import PARSE_XML_FUNCTION, parse_xml_json
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +113,14 @@ class DuckDBBackend:
             config["threads"] = threads
         self.connection = duckdb.connect(":memory:", config=config)
         self.connection.execute("SET TimeZone = 'UTC'")
+        self.connection.create_function(
+            PARSE_XML_FUNCTION,
+            parse_xml_json,
+            [VARCHAR],
+            VARCHAR,
+            null_handling=FunctionNullHandling.SPECIAL,
+            side_effects=False,
+        )
         self._tables: dict[str, pa.Table] = {}
         self._views: set[str] = set()
 

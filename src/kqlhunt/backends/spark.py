@@ -25,6 +25,7 @@ from kqlhunt.compiler import CompiledQuery
 from kqlhunt.errors import BackendError, UnsupportedKqlError
 from kqlhunt.result import QueryResult
 from kqlhunt.types import KqlType
+from kqlhunt.xml_json import PARSE_XML_FUNCTION
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ SPARK_MISSING = frozenset(
         "LIST_TRANSFORM", "LIST_POSITION", "LIST_SORT", "LIST_REVERSE", "LIST_REDUCE",
         "LIST_PREPEND", "LIST_EXTRACT", "JSON_TYPE", "JSON_OBJECT", "JSON_ARRAY",
         "JSON_ARRAY_LENGTH", "JSON_MERGE_PATCH", "JSON_EXTRACT", "STR_SPLIT", "FLATTEN",
+        PARSE_XML_FUNCTION,
     }
 )  # fmt: skip
 

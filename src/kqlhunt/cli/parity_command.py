@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from kqlhunt.parity.oracle import OracleUnavailableError
 from kqlhunt.parity.report import ParityReport, parity_report
+from kqlhunt.report.console import make_console
 from kqlhunt.rules.loader import load_rules
 
 _ANALYZER_HELP = (
@@ -31,7 +31,7 @@ _ANALYZER_HELP = (
 def parity_command(rules: tuple[Path, ...], analyzer: Path | None, details: bool) -> None:
     """Compare kqlhunt with Microsoft's KQL analyzer on every rule query: acceptance, result
     columns, and which process-event and ASIM queries run on an empty workspace."""
-    err = Console(stderr=True, highlight=False)
+    err = make_console(stderr=True)
     folder = analyzer or Path(os.environ.get("KQLHUNT_ANALYZER", "."))
     loaded = load_rules(rules)
     if not loaded.rules:
@@ -42,7 +42,7 @@ def parity_command(rules: tuple[Path, ...], analyzer: Path | None, details: bool
     except OracleUnavailableError as error:
         err.print(f"error: {error}")
         sys.exit(2)
-    out = Console(highlight=False, soft_wrap=True)
+    out = make_console(soft_wrap=True)
     out.print(figures_table(report, len(loaded.errors)))
     gaps = report.gaps()
     if gaps:

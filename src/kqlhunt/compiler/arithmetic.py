@@ -36,7 +36,10 @@ def add_timespan(when: Typed, span: Typed, subtract: bool = False) -> Typed:
 
 
 def numeric_result(a: KqlType, b: KqlType) -> KqlType:
-    if KqlType.REAL in (a, b) or KqlType.DECIMAL in (a, b):
+    """The type of arithmetic on two numbers: decimal is the widest, then real, then long."""
+    if KqlType.DECIMAL in (a, b):
+        return KqlType.DECIMAL
+    if KqlType.REAL in (a, b):
         return KqlType.REAL
     return KqlType.LONG
 

@@ -25,6 +25,7 @@ from kqlhunt.compiler.functions import UNBOUNDED, Rule, rule
 from kqlhunt.compiler.sqltypes import Typed, cast, coalesce_text, func, p
 from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
+from kqlhunt.xml_json import PARSE_XML_FUNCTION
 
 if TYPE_CHECKING:
     from kqlhunt.compiler.expressions import ExpressionCompiler
@@ -105,6 +106,14 @@ def _parse_json(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typ
     empty = exp.EQ(this=text.copy(), expression=exp.Literal.string(""))
     sql = exp.Case(ifs=[exp.If(this=empty, true=_null_dynamic())]).else_(parsed)
     return Typed(sql, KqlType.DYNAMIC)
+
+
+@rule("parse_xml", arity=(1, 1))
+def _parse_xml(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
+    """XML text to a dynamic value (see `kqlhunt.backends.xml_json`); null when not XML."""
+    text = c.convert(args[0], KqlType.STRING).sql
+    parsed = exp.Anonymous(this=PARSE_XML_FUNCTION, expressions=[text])
+    return Typed(cast(parsed, KqlType.DYNAMIC), KqlType.DYNAMIC)
 
 
 @rule("extractjson", "extract_json", arity=(2, 3))

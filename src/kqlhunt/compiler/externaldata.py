@@ -50,7 +50,9 @@ def external_data(tc: TabularCompiler, node: ast.ExternalData) -> Relation:
     if not columns:
         raise context.error("externaldata needs at least one column", node.offset)
     records: list[list[Any]] = []
-    for uri, offset in node.uris:
+    for uri_node in node.uris:
+        offset = uri_node.offset
+        uri = _constant_text(tc, uri_node)
         path = _local_path(context, uri, offset)
         log_format = str(properties.get("format") or _EXTENSIONS.get(path.suffix.lower(), "csv"))
         try:
@@ -81,6 +83,13 @@ def external_data(tc: TabularCompiler, node: ast.ExternalData) -> Relation:
         for raw, (name, kql_type) in zip(names, columns.items(), strict=True)
     ]
     return Relation(exp.select(*projections).from_(values, copy=False), columns)
+
+
+def _constant_text(tc: TabularCompiler, node: ast.Expr) -> str:
+    value = tc.scalar(Relation(exp.select(exp.Star()), {})).compile(node)
+    if not (value.is_constant and isinstance(value.constant, str)):
+        raise tc.context.error("an externaldata storage address must be a string", node.offset)
+    return value.constant
 
 
 def _properties(tc: TabularCompiler, node: ast.ExternalData) -> dict[str, object]:

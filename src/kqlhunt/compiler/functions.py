@@ -206,16 +206,16 @@ def common_type(
         if v.type is result:
             continue
         if v.type.is_numeric and result.is_numeric:
-            result = (
-                numeric_result(result, v.type) if KqlType.REAL in (result, v.type) else KqlType.LONG
-            )
+            result = numeric_result(result, v.type)
             continue
         index = values.index(v)
+        if node.name == "case":  # (predicate, value) pairs, then the value otherwise
+            index = min(index * 2 + first_index, len(node.args) - 1)
+        else:
+            index += first_index
         raise c.context.error(
             f"the values of '{node.name}()' mix {result.value} and {v.type.value}",
-            node.args[
-                index * 2 + first_index if node.name == "case" else index + first_index
-            ].offset,
+            node.args[index].offset,
         )
     return result
 

@@ -150,7 +150,7 @@ class ExternalData(Tabular):
     """`externaldata (schema) [uris] with (properties)`: rows read from files."""
 
     columns: tuple[tuple[str, KqlType], ...]
-    uris: tuple[tuple[str, int], ...]  # each with its offset in the query
+    uris: tuple[Expr, ...]  # constant strings
     properties: tuple[tuple[str, Expr], ...] = ()
 
 

@@ -53,6 +53,15 @@ LEGACY_STRING_OPERATORS = {
     "notcontainscs": "!contains_cs",
 }
 LIST_OPERATORS = frozenset({"in", "!in", "in~", "!in~", "has_any", "has_all", "!has_any"})
+# Kusto spells the bool constants in three ways.
+BOOL_WORDS = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
 COMPARISONS = frozenset({"==", "!=", "<>", "<", "<=", ">", ">=", "=~", "!~"})
 
 # Tabular operators of KQL that the parser knows by name but kqlhunt does not run yet.
@@ -633,8 +642,8 @@ class Parser:
         token = self.advance()
         word = str(token.value)
         is_call = self.tok.is_op("(") and not token.text.startswith("[")
-        if word in ("true", "false") and not is_call:
-            return ast.Literal(word == "true", KqlType.BOOL, offset=token.offset)
+        if word in BOOL_WORDS and not is_call:
+            return ast.Literal(BOOL_WORDS[word], KqlType.BOOL, offset=token.offset)
         if not is_call:
             return ast.Name(word, offset=token.offset)
         if word in ("datetime", "date"):
@@ -718,16 +727,14 @@ class Parser:
         value: Any = -inner.value if negative else inner.value  # type: ignore[operator]
         try:
             if kql_type is KqlType.BOOL:
-                if inner.text not in ("true", "false"):
-                    raise ValueError
-                value = inner.text == "true"
+                value = BOOL_WORDS[inner.text]
             elif kql_type in (KqlType.INT, KqlType.LONG):
                 value = int(str(inner.value), 0) if inner.type is TokenType.STRING else int(value)
             elif kql_type in (KqlType.REAL, KqlType.DECIMAL):
                 value = float(value)
             elif kql_type in (KqlType.GUID, KqlType.STRING):
                 value = str(inner.text if inner.type is not TokenType.STRING else inner.value)
-        except (TypeError, ValueError):
+        except (KeyError, TypeError, ValueError):
             raise self.error(f"invalid {kql_type.value} literal {inner.text!r}", inner) from None
         return ast.Literal(value, kql_type, offset=token.offset)
 

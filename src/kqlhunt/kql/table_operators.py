@@ -293,13 +293,9 @@ def parse_externaldata(p: Parser) -> ast.Tabular:
             break
     p.expect_op(")", "to close the externaldata schema")
     p.expect_op("[", "before the externaldata storage addresses")
-    uris: list[tuple[str, int]] = []
+    uris: list[ast.Expr] = []
     while not p.tok.is_op("]"):
-        token = p.tok
-        if token.type is not TokenType.STRING:
-            raise p.error(f"expected a storage address string, found {p.describe(token)}")
-        p.advance()
-        uris.append((str(token.value), token.offset))
+        uris.append(p.parse_expr())
         if not p.accept_op(","):
             break
     p.expect_op("]", "to close the externaldata storage addresses")

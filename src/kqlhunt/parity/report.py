@@ -125,7 +125,8 @@ def parity_report(rules: Iterable[AnalyticRule], analyzer: Path) -> ParityReport
             tables = tables_read(request.query)
             if over_process_events(request.query, tables) or over_asim(tables):
                 verdict = report.verdicts[request.id]
-                report.scope[request.id] = _run(engine, compiled, verdict, answer)
+                missing = sorted(t for t in tables if t not in LOCAL_SCHEMAS)
+                report.scope[request.id] = _run(engine, compiled, verdict, answer, missing)
     finally:
         engine.close()
     return report
@@ -138,6 +139,10 @@ def _compile(request: Request) -> CompiledQuery | KqlError:
         return error
 
 
+def _not_held(table: str) -> str:
+    return f"reads table {table}, which kqlhunt does not hold"
+
+
 def _analyzer_agrees(error: KqlError, answer: Answer) -> bool:
     """Whether the analyzer also finds the query at fault: it rejects the query outright, or it
     too finds no column of the name kqlhunt does not know."""
@@ -148,16 +153,26 @@ def _analyzer_agrees(error: KqlError, answer: Answer) -> bool:
 
 
 def _run(
-    engine: Engine, compiled: CompiledQuery | KqlError, verdict: Verdict, answer: Answer
+    engine: Engine,
+    compiled: CompiledQuery | KqlError,
+    verdict: Verdict,
+    answer: Answer,
+    missing: list[str],
 ) -> ScopeResult:
+    """What became of one in-scope query; `missing` names the tables it reads that kqlhunt
+    does not hold (a fuzzy union drops them, and a column only they have is then unknown)."""
     if isinstance(compiled, UnsupportedKqlError):
         return ScopeResult(Outcome.GAP, compiled.construct)
     if isinstance(compiled, KqlSemanticError) and (
         found := _UNKNOWN_TABLE.search(compiled.message)
     ):
-        return ScopeResult(
-            Outcome.GAP, f"reads table {found.group(1)}, which kqlhunt does not hold"
-        )
+        return ScopeResult(Outcome.GAP, _not_held(found.group(1)))
+    if (
+        isinstance(compiled, KqlSemanticError)
+        and missing
+        and _UNKNOWN_NAME.search(compiled.message)
+    ):
+        return ScopeResult(Outcome.GAP, _not_held(missing[0]))
     if isinstance(compiled, KqlSyntaxError) and answer.syntax_errors:
         return ScopeResult(Outcome.INVALID, compiled.message)
     if isinstance(compiled, KqlError) and _analyzer_agrees(compiled, answer):
