@@ -114,7 +114,7 @@ def test_a_worker_leaves_ctrl_c_to_the_main_process_and_stops_when_asked(logs: P
     stop = multiprocessing.Event()
     with ProcessPoolExecutor(1, initializer=_init_worker, initargs=(stop,)) as pool:
         assert pool.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN
-        stats, _rows, _keys = pool.submit(parse_file, path, None).result()
+        stats, _tables = pool.submit(parse_file, path, None).result()
         stop.set()
         stopped = pool.submit(parse_file, path, None).exception()
 

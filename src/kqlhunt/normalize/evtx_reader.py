@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import evtx
 
@@ -29,12 +27,11 @@ CHUNK_SIZE = 65536
 # A corrupt file could in principle fail on every record; stop listing failures after this.
 MAX_ERRORS_PER_FILE = 1000
 
-# In the compact JSON of `records_json()` a process event must contain one of these: its
-# EventID written bare (`"EventID":1,`) or as element text when the element has attributes
-# (`"#text":1,`). Records without any are other events and are not decoded.
-_PROCESS_EVENT_HINTS = tuple(
-    f'"{key}":{eid}{end}' for key in ("EventID", "#text") for eid in (1, 4688) for end in ",}"
-)
+# In the compact JSON of `records_json()` a process event must contain its EventID written bare
+# (`"EventID":1,`) or as element text when the element has attributes (`"#text":4688}`).
+# Records without any such text are other events and are not decoded; one regular expression
+# search is much cheaper than decoding the JSON.
+_PROCESS_EVENT_HINT = re.compile(r'"(?:EventID|#text)":(?:1|4688)[,}]')
 
 _CHUNK_NUMBER = re.compile(r"chunk number (\d+)")
 _RECORD_NUMBER = re.compile(r"record number (\d+)")
@@ -60,24 +57,35 @@ def read_evtx(path: Path, name: str | None = None) -> RecordStream:
     except (OSError, RuntimeError) as exc:
         raise NormalizationError(label, "byte 0", f"not a readable EVTX file: {exc}") from exc
 
+    # The loop runs once per record of every event id: it stays lean, and a record's id is
+    # turned into text only when it is reported.
+    hint = _PROCESS_EVENT_HINT.search
+    iterator = parser.records_json()
     last_record = 0
     errors = 0
-    for item in _records(parser.records_json()):
-        if isinstance(item, Exception):
+    while True:
+        try:
+            item = next(iterator)
+        except StopIteration:
+            break
+        except (RuntimeError, OSError, ValueError) as exc:
             errors += 1
-            yield Skipped(label, _error_position(str(item), last_record), _reason(item))
+            yield Skipped(label, _error_position(str(exc), int(last_record or 0)), _reason(exc))
             if errors >= MAX_ERRORS_PER_FILE:
                 logger.warning("%s: stopped after %d parse errors", path, errors)
                 return
             continue
+        if not isinstance(item, dict):
+            continue
 
-        record_id = int(item.get("event_record_id") or 0)
-        last_record = record_id or last_record
+        record_id = item.get("event_record_id")
+        if record_id:
+            last_record = record_id
         data = item.get("data")
-        if isinstance(data, str) and not any(hint in data for hint in _PROCESS_EVENT_HINTS):
+        if isinstance(data, str) and hint(data) is None:
             yield None
             continue
-        position = f"record {record_id}"
+        position = f"record {int(record_id or 0)}"
         try:
             record = json.loads(data)  # type: ignore[arg-type]
         except (TypeError, ValueError) as exc:
@@ -88,20 +96,6 @@ def read_evtx(path: Path, name: str | None = None) -> RecordStream:
     truncated = _truncation(path, label)
     if truncated is not None:
         yield truncated
-
-
-def _records(iterator: Iterator[Any]) -> Iterator[dict[str, Any] | Exception]:
-    """The iterator's records, with each error it raises passed along as a value."""
-    while True:
-        try:
-            record = next(iterator)
-        except StopIteration:
-            return
-        except (RuntimeError, OSError, ValueError) as exc:
-            yield exc
-            continue
-        if isinstance(record, dict):
-            yield record
 
 
 def _error_position(message: str, last_record: int) -> str:

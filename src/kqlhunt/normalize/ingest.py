@@ -7,8 +7,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-import pyarrow as pa
-
 from kqlhunt.catalog import TableData
 from kqlhunt.errors import NormalizationError
 from kqlhunt.normalize.archive import gzip_member, zip_members
@@ -30,7 +28,14 @@ from kqlhunt.normalize.model import (
 from kqlhunt.normalize.schema import EVENT_PRODUCT, TABLE_NAME
 from kqlhunt.normalize.security import map_security_4688
 from kqlhunt.normalize.sysmon import map_sysmon_create
-from kqlhunt.normalize.tables import KEY_COLUMN, TABLE_SCHEMAS, event_key, with_aliases
+from kqlhunt.normalize.tables import (
+    KEY_COLUMN,
+    TABLE_SCHEMAS,
+    Columns,
+    build_table,
+    event_key,
+    with_aliases,
+)
 from kqlhunt.normalize.text_reader import read_text_log
 from kqlhunt.normalize.vendor import vendor_row
 from kqlhunt.normalize.xml_reader import has_events, read_xml
@@ -112,19 +117,18 @@ class RowCollector:
     def tables(self) -> list[TableData]:
         """Every table (empty ones too), built from the rows kept."""
         return [
-            TableData.from_rows(name, columns, self.rows[name])
+            TableData(name, dict(columns), build_table(columns, self.rows[name]))
             for name, columns in TABLE_SCHEMAS.items()
         ]
 
-    def arrow_with_keys(self) -> dict[str, pa.Table]:
-        """The non-empty tables as Arrow, each with the event key column appended."""
-        built: dict[str, pa.Table] = {}
+    def columns(self) -> dict[str, Columns]:
+        """The non-empty tables column by column, each with the event key column."""
+        built: dict[str, Columns] = {}
         for name, columns in TABLE_SCHEMAS.items():
-            if not self.rows[name]:
-                continue
-            data = TableData.from_rows(name, columns, self.rows[name]).data
-            keys = pa.array(self.keys[name], type=pa.int64())
-            built[name] = data.append_column(KEY_COLUMN, keys)
+            if self.rows[name]:
+                keys: list[object] = list(self.keys[name])
+                built[name] = Columns.of_rows(columns, self.rows[name])
+                built[name].values[KEY_COLUMN] = keys
         return built
 
     def clear(self) -> None:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from kqlhunt.catalog import TableData
+import pyarrow as pa
+
+from kqlhunt.catalog import ARROW_TYPES, TableData
 from kqlhunt.normalize import schema as f
 from kqlhunt.normalize.schema import IM_PROCESS_CREATE, TABLE_NAME
 from kqlhunt.normalize.values import text
@@ -75,13 +78,89 @@ _IDENTITY = (
 
 def event_key(row: Mapping[str, object]) -> int:
     """A 63-bit key of an `imProcessCreate` row from the fields that identify its event."""
-    digest = hashlib.blake2b(digest_size=8)
+    parts = []
     for name in _IDENTITY:
         value = row.get(name)
         if isinstance(value, datetime):
             value = value.isoformat()
-        digest.update(b"\x1f" + text(value).strip().encode())
-    return int.from_bytes(digest.digest(), "big") >> 1
+        parts.append(text(value).strip())
+    identity = ("\x1f" + "\x1f".join(parts)).encode()
+    digest = hashlib.blake2b(identity, digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+@dataclass(slots=True)
+class Columns:
+    """Rows of one table held column by column, with only the columns some row has a value in;
+    a column left out is empty ("" for a string, null otherwise). This is how parsed rows travel
+    from a parser process to the writer: a few lists pickle fast, and Arrow arrays are built
+    later for many files at once (building them per small file would cost more than parsing).
+
+    Attributes:
+        count: how many rows.
+        values: column name to its values, one per row, strings already as text.
+    """
+
+    count: int
+    values: dict[str, list[object]]
+
+    @classmethod
+    def of_rows(
+        cls, columns: Mapping[str, KqlType], rows: Sequence[Mapping[str, object]]
+    ) -> Columns:
+        """The rows' values of `columns` (other keys are ignored), as `TableData.from_rows` reads
+        them: a string column's value as text, "" for null.
+
+        Normalized rows hold only the fields that have a value, a few dozen of the hundred and
+        more columns of `imProcessCreate`: visiting each row once and filling its cells costs
+        far less than looking every column up in every row (a cache miss per cell).
+        """
+        count = len(rows)
+        strings = {name: kql_type is KqlType.STRING for name, kql_type in columns.items()}
+        values: dict[str, list[object]] = {}
+        for number, row in enumerate(rows):
+            for key, value in row.items():
+                string = strings.get(key)
+                if string is None:
+                    continue
+                column = values.get(key)
+                if column is None:
+                    column = values[key] = ["" if string else None] * count
+                if string and type(value) is not str:
+                    value = "" if value is None else str(value)
+                column[number] = value
+        return cls(count, values)
+
+    def take(self, keep: Sequence[int]) -> Columns:
+        """The rows at the positions `keep`, in that order."""
+        return Columns(len(keep), {n: [v[i] for i in keep] for n, v in self.values.items()})
+
+
+def arrow_table(columns: Mapping[str, KqlType], parts: Sequence[Columns]) -> pa.Table:
+    """One Arrow table of the rows of `parts`, in order, with `columns` and their Arrow types."""
+    total = sum(part.count for part in parts)
+    arrays = []
+    for name, kql_type in columns.items():
+        arrow_type = ARROW_TYPES[kql_type]
+        empty = "" if kql_type is KqlType.STRING else None
+        present = [part.values.get(name) for part in parts]
+        if all(values is None for values in present):  # most columns of a wide table
+            arrays.append(pa.repeat(pa.scalar(empty, type=arrow_type), total))
+            continue
+        if len(parts) == 1:
+            joined = present[0]
+        else:
+            joined = []
+            for part, values in zip(parts, present, strict=True):
+                joined.extend(values if values is not None else [empty] * part.count)
+        arrays.append(pa.array(joined, type=arrow_type))
+    schema = pa.schema([(name, ARROW_TYPES[kql_type]) for name, kql_type in columns.items()])
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def build_table(columns: Mapping[str, KqlType], rows: Sequence[Mapping[str, object]]) -> pa.Table:
+    """The Arrow data `TableData.from_rows` makes of the same rows, built row by row."""
+    return arrow_table(columns, [Columns.of_rows(columns, rows)])
 
 
 def with_aliases(tables: Iterable[TableData]) -> dict[str, TableData]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,6 +37,7 @@ from kqlhunt.normalize.tables import KEY_COLUMN, TABLE_SCHEMAS, with_aliases
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 NO_DAY = "unknown"
+WRITER_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
 class WorkspaceError(KqlHuntError):
@@ -161,19 +163,24 @@ class Workspace:
         """Append rows of one table (with the key column), one file per day they fall on."""
         if data.num_rows == 0:
             return
-        days = _days(data)
-        for day in pc.unique(days).to_pylist():
-            mask = pc.equal(days, day)
-            part = data.filter(mask)
+        if name == TABLE_NAME:
+            bounds = pc.min_max(data.column(TIME_GENERATED)).as_py()
+            self.manifest.widen_time(bounds["min"], bounds["max"])
+        codecs = _codecs(data)
+        jobs = []
+        for day, rows in _by_day(data):
             folder = self.root / "tables" / f"table={name}" / f"day={day}"
             folder.mkdir(parents=True, exist_ok=True)
             self._parts += 1
-            target = folder / f"part-{self.run}-{self._parts:05d}.parquet"
-            pq.write_table(part, target, compression="zstd")
-            if name == TABLE_NAME:
-                times = part.column(TIME_GENERATED)
-                bounds = pc.min_max(times).as_py()
-                self.manifest.widen_time(bounds["min"], bounds["max"])
+            jobs.append((rows, folder / f"part-{self.run}-{self._parts:05d}.parquet"))
+        if len(jobs) == 1:
+            _write_part(data, *jobs[0], codecs)
+            return
+        # Writing a part costs mostly fixed work per column; Arrow does it without the GIL, so
+        # the parts of many days are written side by side.
+        with ThreadPoolExecutor(max_workers=WRITER_THREADS) as pool:
+            for done in [pool.submit(_write_part, data, *job, codecs) for job in jobs]:
+                done.result()
 
     def save(self) -> None:
         """Write the manifest (atomically: a temporary file renamed over the old one)."""
@@ -186,10 +193,46 @@ class Workspace:
         os.replace(temporary, target)
 
 
-def _days(data: pa.Table) -> pa.Array:
+def _write_part(
+    data: pa.Table, rows: pa.Array | None, target: Path, codecs: dict[str, str]
+) -> None:
+    """Write the rows at the positions `rows` (all when None); the copy lives only meanwhile."""
+    pq.write_table(data if rows is None else data.take(rows), target, compression=codecs)
+
+
+def _codecs(data: pa.Table) -> dict[str, str]:
+    """The compression of each column: zstd where the rows hold a value, none for a column that
+    is all "" or null (most columns of a wide table), whose few bytes zstd cannot shrink but
+    whose compressor would cost more than the rest of the column's writing."""
+    codecs = {}
+    for name, column in zip(data.column_names, data.columns, strict=True):
+        if pa.types.is_string(column.type):
+            empty = not pc.any(pc.not_equal(column, "")).as_py()
+        else:
+            empty = column.null_count == len(column)
+        codecs[name] = "none" if empty else "zstd"
+    return codecs
+
+
+def _by_day(data: pa.Table) -> list[tuple[str, pa.Array | None]]:
+    """The positions of the rows of each day (`unknown` for rows without a time; None: all
+    rows), days in the order they first appear and rows in their order (a stable sort)."""
     times = data.column(TIME_GENERATED)
-    days = pc.strftime(times, format="%Y-%m-%d")
-    return pc.fill_null(days.combine_chunks(), NO_DAY)
+    days = pc.fill_null(pc.strftime(times, format="%Y-%m-%d").combine_chunks(), NO_DAY)
+    encoded = pc.dictionary_encode(days)  # codes numbered in order of first appearance
+    names = encoded.dictionary.to_pylist()
+    if len(names) == 1:
+        return [(names[0], None)]
+    order = pc.sort_indices(encoded.indices)
+    counted = pc.value_counts(encoded.indices)
+    values, tallies = counted.field("values").to_pylist(), counted.field("counts").to_pylist()
+    counts = dict(zip(values, tallies, strict=True))
+    parts = []
+    offset = 0
+    for code, day in enumerate(names):
+        parts.append((day, order.slice(offset, counts[code])))
+        offset += counts[code]
+    return parts
 
 
 def _load_manifest(path: Path) -> Manifest:
