@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
+
+from sqlglot import exp
 
 from kqlhunt.backends import create_backend
 from kqlhunt.catalog import TableData
@@ -57,13 +60,22 @@ class Engine:
         With no pinned `now`, every compilation reads the clock, so nothing is cached.
         """
         if self.now is None:
-            return compile_query(text, self.schemas, now=None, source_name=source_name)
+            return compile_query(
+                text, self.schemas, now=None, source_name=source_name, probe=self.probe
+            )
         key = (text, source_name, self.now)
         cached = self._compiled.get(key)
         if cached is None:
-            cached = compile_query(text, self.schemas, now=self.now, source_name=source_name)
+            cached = compile_query(
+                text, self.schemas, now=self.now, source_name=source_name, probe=self.probe
+            )
             self._compiled[key] = cached
         return cached
+
+    def probe(self, select: exp.Select, columns: dict[str, KqlType]) -> list[tuple[Any, ...]]:
+        """Rows of a SELECT the compiler needs to see (output columns that depend on data)."""
+        read = frozenset(t.name for t in select.find_all(exp.Table))
+        return self.backend.run(CompiledQuery(select, columns, read)).rows
 
     def query(self, text: str, source_name: str = "<query>") -> QueryResult:
         """Compile and run a KQL query. Errors carry the position in `text`."""

@@ -15,7 +15,7 @@ from kqlhunt.compiler import (
 )
 from kqlhunt.compiler.functions_user import bind_let
 from kqlhunt.compiler.relation import ROW_ORDER
-from kqlhunt.compiler.scope import QueryContext
+from kqlhunt.compiler.scope import Probe, QueryContext
 from kqlhunt.compiler.tabular import TabularCompiler
 from kqlhunt.kql.parser import parse_query
 from kqlhunt.types import KqlType
@@ -39,6 +39,7 @@ def compile_query(
     *,
     now: datetime | None = None,
     source_name: str = "<query>",
+    probe: Probe | None = None,
 ) -> CompiledQuery:
     """Parse and compile a KQL query against the schemas of the given tables.
 
@@ -47,6 +48,8 @@ def compile_query(
         tables: table name -> ordered column name -> KQL type.
         now: the instant `now()` and `ago()` see; the current time when not given.
         source_name: how errors name the query (a rule file, "<query>").
+        probe: runs a SELECT over the data, for the operators whose output columns depend on
+            the data (`bag_unpack` and `pivot` without a schema); without it they are refused.
 
     Raises:
         KqlSyntaxError, UnsupportedKqlError, KqlSemanticError: with the position in `text`.
@@ -57,6 +60,7 @@ def compile_query(
         source_name=source_name,
         now=now or datetime.now(timezone.utc),
         tables={name: dict(cols) for name, cols in tables.items()},
+        probe=probe,
     )
     for let in query.lets:
         bind_let(context, let)

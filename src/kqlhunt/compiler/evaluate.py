@@ -1,19 +1,26 @@
-"""`evaluate` plugins. `bag_unpack` runs when the query names its output columns:
+"""`evaluate` plugins: `bag_unpack` and `pivot`.
 
-    T | evaluate bag_unpack(d) : (*, Name: string, Age: long)
+Their output columns depend on the data: the keys of the bags, the values of the pivot column.
+With an output schema (`T | evaluate bag_unpack(d) : (*, Name: string, Age: long)`) the query
+says them; without one the compiler asks the data through the context's probe, as Kusto does
+when it runs the query, and compiles against what it finds. With no data at hand (a query
+compiled alone, as `lint` compiles) they are refused by name.
 
-Without that schema the output columns would depend on the keys found in the data, which a
-compiled query cannot know, so kqlhunt asks for the schema instead of guessing.
+`bag_unpack` adds the keys in alphabetical order after the input's other columns, each typed by
+its values (whole numbers long, other numbers real, text string, true/false bool, anything else
+or a mix dynamic). `pivot` groups by the columns it is given (all others when none) and adds one
+column per value of the pivot column, in alphabetical order, holding the aggregation (`count()`
+when none is given) over that value's rows.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
 from kqlhunt.compiler.conversions import convert
-from kqlhunt.compiler.dynamic import extract, key_path
+from kqlhunt.compiler.dynamic import computed_key_path, extract, is_bag, json_type, key_path
 from kqlhunt.compiler.relation import Relation, aliased
 from kqlhunt.compiler.sqltypes import Typed
 from kqlhunt.kql import ast
@@ -29,12 +36,71 @@ def evaluate(tc: TabularCompiler, relation: Relation, node: ast.Evaluate) -> Rel
     if node.plugin == "bag_unpack":
         return bag_unpack(tc, relation, node)
     if node.plugin == "pivot":
-        raise tc.context.unsupported(
-            "evaluate pivot()",
-            node.offset,
-            "its output columns are the values found in the data",
-        )
+        from kqlhunt.compiler.pivot import pivot
+
+        return pivot(tc, relation, node)
     raise tc.context.unsupported(f"the '{node.plugin}' plugin of evaluate", node.offset)
+
+
+def probe(
+    tc: TabularCompiler, node: ast.Evaluate, select: exp.Select, columns: dict[str, KqlType]
+) -> list[tuple[Any, ...]]:
+    """The rows of `select` over the data, or the plugin refused by name when none is at hand."""
+    if tc.context.probe is None:
+        raise tc.context.unsupported(
+            f"evaluate {node.plugin}() without an output schema, outside the engine",
+            node.offset,
+            "its columns come from the data; run the query over data, or give the schema",
+        )
+    return tc.context.probe(select, columns)
+
+
+# DuckDB's json_type names -> the column type a key takes.
+_JSON_TYPES = {
+    "BIGINT": KqlType.LONG,
+    "UBIGINT": KqlType.LONG,
+    "DOUBLE": KqlType.REAL,
+    "VARCHAR": KqlType.STRING,
+    "BOOLEAN": KqlType.BOOL,
+}
+
+
+def _bag_keys(
+    tc: TabularCompiler, relation: Relation, column: str, node: ast.Evaluate
+) -> dict[str, KqlType]:
+    """The keys of the bags in `column`, in alphabetical order, each typed by its values."""
+    context = tc.context
+    bag = exp.column(column, quoted=True)
+    source = relation.select.subquery(context.fresh_alias(), copy=False)
+    keys = exp.select(
+        aliased(bag.copy(), "bag"), aliased(exp.Explode(this=exp.JSONKeys(this=bag.copy())), "k")
+    ).from_(source, copy=False)
+    keys = keys.where(is_bag(bag.copy()), copy=False)
+    value = extract(exp.column("bag", quoted=True), computed_key_path(exp.column("k")))
+    typed = exp.select(
+        aliased(exp.column("k"), "key"), aliased(json_type(value), "type")
+    ).distinct()
+    typed = typed.from_(keys.subquery(context.fresh_alias(), copy=False), copy=False)
+    found: dict[str, set[KqlType]] = {}
+    for key, json_name in probe(tc, node, typed, {"key": KqlType.STRING, "type": KqlType.STRING}):
+        kinds = found.setdefault(str(key), set())
+        if json_name:
+            kinds.add(_JSON_TYPES.get(str(json_name), KqlType.DYNAMIC))
+    return {key: _column_type(kinds) for key, kinds in sorted(found.items())}
+
+
+def _column_type(kinds: set[KqlType]) -> KqlType:
+    if kinds == {KqlType.LONG, KqlType.REAL}:
+        return KqlType.REAL
+    return kinds.pop() if len(kinds) == 1 else KqlType.DYNAMIC
+
+
+def _constant_texts(tc: TabularCompiler, relation: Relation, node: ast.Expr, what: str) -> set[str]:
+    value = tc.scalar(relation).compile(node)
+    items = value.constant if value.is_constant else None
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        raise tc.context.error(f"{what} must be a constant dynamic array of strings", node.offset)
+    return set(items)
 
 
 def _constant_text(tc: TabularCompiler, relation: Relation, node: ast.Expr, what: str) -> str:
@@ -46,12 +112,6 @@ def _constant_text(tc: TabularCompiler, relation: Relation, node: ast.Expr, what
 
 def bag_unpack(tc: TabularCompiler, relation: Relation, node: ast.Evaluate) -> Relation:
     context = tc.context
-    if node.schema is None:
-        raise context.unsupported(
-            "evaluate bag_unpack() without an output schema",
-            node.offset,
-            "the columns come from the data; name them: bag_unpack(d) : (*, Key: string)",
-        )
     if not 1 <= len(node.args) <= 2 or not isinstance(node.args[0], ast.Name):
         raise context.error(
             "bag_unpack() takes a dynamic column and an optional column prefix", node.offset
@@ -61,6 +121,7 @@ def bag_unpack(tc: TabularCompiler, relation: Relation, node: ast.Evaluate) -> R
         raise context.error(f"bag_unpack(): '{column}' is not a dynamic column", node.offset)
     prefix = _constant_text(tc, relation, node.args[1], "the prefix") if len(node.args) > 1 else ""
     conflicts = "error"
+    ignored: set[str] = set()
     for name, value in node.named_args:
         if name == "columnsConflict":
             conflicts = _constant_text(tc, relation, value, "columnsConflict")
@@ -68,14 +129,21 @@ def bag_unpack(tc: TabularCompiler, relation: Relation, node: ast.Evaluate) -> R
                 raise context.error(
                     f"columnsConflict must be one of {', '.join(_CONFLICT_RULES)}", value.offset
                 )
-        elif name != "ignoredProperties":  # the schema already says which properties to read
+        elif name == "ignoredProperties":
+            ignored = _constant_texts(tc, relation, value, "ignoredProperties")
+        else:
             raise context.error(f"bag_unpack() has no parameter '{name}'", value.offset)
 
     bag = relation.column_sql(column)
-    kept = {n: t for n, t in relation.columns.items() if n != column} if node.keeps_input else {}
+    if node.schema is None:
+        keys = _bag_keys(tc, relation, column, node)
+        unpacked = {prefix + k: t for k, t in keys.items() if k not in ignored}
+        keeps_input, in_place = True, True
+    else:  # the schema already says which properties to read
+        unpacked, keeps_input, in_place = dict(node.schema), node.keeps_input, False
+    kept = {n: t for n, t in relation.columns.items() if n != column} if keeps_input else {}
     projections: list[exp.Expr] = []
     columns: dict[str, KqlType] = {}
-    unpacked: dict[str, KqlType] = dict(node.schema)
     for name, kql_type in kept.items():
         if name in unpacked and conflicts == "error":
             raise context.error(
@@ -84,6 +152,11 @@ def bag_unpack(tc: TabularCompiler, relation: Relation, node: ast.Evaluate) -> R
                 node.offset,
             )
         if name in unpacked and conflicts == "replace_source":
+            if not in_place:
+                continue
+            found = Typed(extract(bag.copy(), key_path(name[len(prefix) :])), KqlType.DYNAMIC)
+            projections.append(aliased(convert(found, unpacked[name]).sql, name))
+            columns[name] = unpacked[name]
             continue
         projections.append(relation.column_sql(name))
         columns[name] = kql_type

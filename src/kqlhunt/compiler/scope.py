@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kqlhunt.compiler.relation import Relation
 from kqlhunt.compiler.sqltypes import Typed
@@ -13,7 +14,12 @@ from kqlhunt.kql.tokens import position_of
 from kqlhunt.types import KqlType
 
 if TYPE_CHECKING:
+    from sqlglot import exp
+
     from kqlhunt.kql import ast
+
+Probe = Callable[["exp.Select", dict[str, KqlType]], list[tuple[Any, ...]]]
+"""Runs a SELECT whose result columns have the given KQL types; returns its rows."""
 
 
 @dataclass
@@ -30,6 +36,9 @@ class QueryContext:
     relations: dict[str, Relation] = field(default_factory=dict)  # `as` names, table arguments
     calls: list[str] = field(default_factory=list)  # user functions being expanded
     names_made: int = 0
+    # Runs a SELECT over the data and returns its rows, for the operators whose output columns
+    # depend on the data (bag_unpack and pivot without a schema); None where no data is at hand.
+    probe: Probe | None = None
 
     def position(self, offset: int) -> SourcePosition:
         return position_of(self.text, offset, self.source_name)

@@ -190,7 +190,7 @@ PARTIAL_SUPPORT: dict[str, str] = {
         "sort, take and top; other operators inside it: explicit error"
     ),
     "evaluate": (
-        "bag_unpack with an output schema `: (...)`; bag_unpack without one, pivot and other "
-        "plugins: explicit error (their columns depend on the data)"
+        "bag_unpack and pivot (their columns read from the data when no output schema is "
+        "given); other plugins: explicit error"
     ),
 }

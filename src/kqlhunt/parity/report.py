@@ -120,7 +120,7 @@ def parity_report(rules: Iterable[AnalyticRule], analyzer: Path) -> ParityReport
     try:
         for request in requests:
             answer = answers[request.id]
-            compiled = _compile(request)
+            compiled = _compile(request, engine)
             report.verdicts[request.id] = compare(request, answer, compiled)
             tables = tables_read(request.query)
             if over_process_events(request.query, tables) or over_asim(tables):
@@ -132,9 +132,9 @@ def parity_report(rules: Iterable[AnalyticRule], analyzer: Path) -> ParityReport
     return report
 
 
-def _compile(request: Request) -> CompiledQuery | KqlError:
+def _compile(request: Request, engine: Engine) -> CompiledQuery | KqlError:
     try:
-        return compile_query(request.query, LOCAL_SCHEMAS, now=PARITY_NOW)
+        return compile_query(request.query, LOCAL_SCHEMAS, now=PARITY_NOW, probe=engine.probe)
     except KqlError as error:
         return error
 
