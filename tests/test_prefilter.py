@@ -70,6 +70,7 @@ def test_requirements_follow_from_leading_filters(
         "T | where CommandLine has 'x1y2z3' | join (T | where n > 0) on n",  # read twice
         "union T, U | where CommandLine has 'mimikatz'",
         "T | where CommandLine matches regex 'mimi.atz'",
+        "T | where n == '4688'",  # a number column: no text to scan
     ],
 )
 def test_no_requirement_where_one_would_be_unsafe(query: str) -> None:

@@ -24,6 +24,7 @@ from kqlhunt.compiler.strings import regex_escape
 from kqlhunt.errors import KqlHuntError
 from kqlhunt.kql import ast
 from kqlhunt.kql.parser import parse_query
+from kqlhunt.types import KqlType
 
 # Needles shorter than this select too little to be worth a pre-filter.
 MIN_NEEDLE = 3
@@ -136,7 +137,10 @@ def rule_requirement(query_text: str, schemas: dict[str, dict[str, object]]) -> 
         return None
     if source.name in {let.name for let in query.lets}:
         return None
-    columns, constants = set(schemas[source.name]), _constants(query)
+    # Only text columns are scanned for literals: a literal compared with a number column
+    # (`EventID == "4688"`) is not a requirement the scan can check.
+    text_columns = {c for c, t in schemas[source.name].items() if t is KqlType.STRING}
+    columns, constants = text_columns, _constants(query)
     best: frozenset[tuple[str, str]] | None = None
     for operator in body.operators:
         if not isinstance(operator, ast.Where):
