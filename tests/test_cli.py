@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from kqlhunt.cli.main import EXIT_ALERTS, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, main
 from kqlhunt.rules.loader import bundled_rules_dir
+from kqlhunt.samples import sample_logs
 
 NOW = ["--now", "2026-12-01T00:00:00Z"]
 
@@ -180,6 +181,29 @@ def test_an_empty_log_file_is_noted_not_skipped(tmp_path: Path) -> None:
     assert f"  {empty} is empty" in err
     assert f"skipped {notes}: byte 0: unrecognised format" in err
     assert not [line for line in err.splitlines() if str(empty) in line and "skipped" in line]
+
+
+def test_logs_of_which_no_file_could_be_read_are_a_failure(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"\x00\x01\x02 not a log")
+    broken = tmp_path / "junk.json"
+    broken.write_text("{not json\n", "utf-8")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "README.md").write_text("# notes\n", "utf-8")
+
+    for args in (
+        ("hunt", str(junk), str(broken)),
+        ("query", "imProcessCreate | count", str(junk), str(broken)),
+        ("hunt", str(notes)),
+    ):
+        code, out, err = run(*args)
+        assert code == EXIT_USAGE, args
+        assert "could be read" in err and "nothing was run" in err
+        assert "No alerts" not in out + err and "Count" not in out
+
+    code, _, err = run("hunt", str(junk), *[str(p) for p in sample_logs()], *NOW)
+    assert code == EXIT_ALERTS and "1 unreadable" in err
 
 
 def test_skipped_entries_are_counted_in_their_own_unit() -> None:

@@ -36,7 +36,7 @@ from kqlhunt.engine import Engine
 from kqlhunt.errors import KqlHuntError
 from kqlhunt.hunt import RuleOutcome, run_rule
 from kqlhunt.kql.literals import parse_datetime
-from kqlhunt.normalize import IngestStats, read_logs
+from kqlhunt.normalize import IngestStats, LogRead, read_logs
 from kqlhunt.result import QueryResult
 from kqlhunt.rules.loader import bundled_rules_dir, load_rules
 from kqlhunt.rules.model import AnalyticRule
@@ -157,36 +157,21 @@ def load(
     if len(workspaces) > 1:
         raise KqlHuntError(f"give one workspace at a time, not {len(workspaces)}")
 
-    tables: dict[str, TableData] = {}
-    stats = None
-    if workspaces:
+    read: LogRead | None = None
+    if not workspaces:
+        read = read_logs(logs, dedupe=True)
+    else:
         from kqlhunt.workspace import Workspace
 
-        tables = dict(Workspace(workspaces[0]).tables())
-    if logs or not workspaces:
-        read = read_logs(logs, dedupe=True)
-        stats = read.stats
-        tables = _merge(tables, read.tables) if workspaces else dict(read.tables)
+        stored = Workspace(workspaces[0])
+        read = stored.tables_with(logs) if logs else None
+    tables = dict(read.tables if read is not None else stored.tables())
+    stats = read.stats if read is not None else None
     if watchlists is not None:
         from kqlhunt.tuning import load_watchlists
 
         tables |= {t.name: t for t in load_watchlists(watchlists)}
     return Session(tables.values(), now=_instant(now), engine=engine, stats=stats)
-
-
-def _merge(stored: dict[str, TableData], raw: dict[str, TableData]) -> dict[str, TableData]:
-    """Workspace tables with raw logs' rows added (as `kqlhunt hunt --workspace ws logs`)."""
-    from kqlhunt.normalize.tables import with_aliases
-
-    merged = []
-    for name, table in raw.items():
-        base = stored.get(name)
-        if base is None or not base.files:
-            merged.append(table)
-            continue
-        combined = pa.concat_tables([base.read_files(), table.data])
-        merged.append(TableData(name, table.columns, combined))
-    return dict(with_aliases(merged))
 
 
 def _instant(now: datetime | str | None) -> datetime | None:

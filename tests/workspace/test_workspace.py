@@ -273,3 +273,33 @@ def test_query_command_reads_logs_beside_a_workspace_with_old_parts(tmp_path: Pa
 
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1].split(",")[::2] == ["20", "20"]
+
+
+def test_logs_beside_a_workspace_holding_their_events_add_no_duplicate(
+    logs: Path, tmp_path: Path
+) -> None:
+    from kqlhunt import api
+    from kqlhunt.normalize import TABLE_SCHEMAS
+
+    root = tmp_path / "ws"
+    ingest([logs], root, workers=1)
+    again = tmp_path / "again"
+    again.mkdir()
+    for source in logs.iterdir():  # the same events under other names
+        shutil.copy(source, again / f"copy of {source.name}")
+    stored = Workspace(root).tables()
+
+    with api.load([root, again], now=NOW[1]) as both:
+        assert both.stats is not None and both.stats.process_events == 0
+        for name in TABLE_SCHEMAS:
+            rows = both.query(f"{name} | count").column("Count").to_pylist()
+            assert rows == [len(stored[name])], name
+
+    runner = CliRunner()
+    args = ["--workspace", str(root), str(again), *NOW]
+    hunted = runner.invoke(main, ["hunt", *args, "--format", "jsonl"])
+    alone = runner.invoke(main, ["hunt", str(again), *NOW, "--format", "jsonl"])
+    assert hunted.stdout.count("\n") == alone.stdout.count("\n") == 4
+    for name in TABLE_SCHEMAS:
+        queried = runner.invoke(main, ["query", f"{name} | count", *args, "--format", "csv"])
+        assert queried.stdout.splitlines()[1:] == [str(len(stored[name]))], name

@@ -3,7 +3,8 @@
 Exit codes:
     0  the run completed and raised no alert (for `query`: the query ran)
     1  the run completed and raised at least one alert
-    2  usage error, or nothing could run (no rule loaded, the query failed)
+    2  usage error, or nothing could run (no rule loaded, no log file could be read, the query
+       failed)
     3  the run completed but some rule files or rule queries failed (alerts may still exist)
     130  interrupted (Ctrl-C)
     141  the reader of the output went away (a closed pipe, as in `| head -1`)
@@ -44,6 +45,7 @@ from kqlhunt.normalize import (
     FORMAT_NAMES,
     IM_PROCESS_CREATE,
     TABLE_NAME,
+    IngestStats,
     LogFormat,
     LogRead,
     read_logs,
@@ -76,9 +78,33 @@ def _now(value: str | None) -> datetime | None:
 
 def _read(paths: tuple[Path, ...], err: Console, log_format: str | None = None) -> LogRead:
     fmt = FORMAT_NAMES[log_format] if log_format else None
-    logs = read_logs(paths, log_format=fmt, dedupe=True)
-    print_ingest_summary(err, logs.stats)
+    return _summarized(paths, read_logs(paths, log_format=fmt, dedupe=True), err)
+
+
+def _summarized(paths: tuple[Path, ...], logs: LogRead, err: Console) -> LogRead:
+    """Print what reading the logs counted; stop when logs were given and none could be read."""
+    stats = logs.stats
+    print_ingest_summary(err, stats)
+    if paths and _nothing_read(stats):
+        met = stats.files_read + stats.files_failed + stats.files_ignored + stats.files_duplicate
+        found = f"none of the {met} files found" if met else "no file found"
+        err.print(
+            f"error: {found} under the paths given is a log that could be read; nothing was run.",
+            style="red",
+        )
+        sys.exit(EXIT_USAGE)
     return logs
+
+
+def _nothing_read(stats: IngestStats) -> bool:
+    """Whether no event was read and every file met was unreadable, not a log, or a log whose
+    every record was skipped. An empty file, or a log without records, was read (as nothing)."""
+    if stats.events_read:
+        return False
+    # Each unreadable file has one skipped entry of its own; the other files named in skipped
+    # entries were recognised as logs, but their records were all broken.
+    broken = len({skipped.path for skipped in stats.skipped}) - stats.files_failed
+    return stats.files_read <= broken
 
 
 def _tables(
@@ -94,26 +120,12 @@ def _tables(
         stored = Workspace(workspace)
     except WorkspaceError as error:
         raise click.BadParameter(str(error), param_hint="--workspace") from error
-    tables = stored.tables()
     counts = ", ".join(f"{n} {name}" for name, n in stored.manifest.tables.items() if n)
     err.print(f"Workspace {workspace}: {counts or 'no rows'}.")
     if not paths:
-        return list(tables.values())
-    from kqlhunt.normalize import TABLE_SCHEMAS
-    from kqlhunt.normalize.tables import with_aliases
-
-    raw = _read(paths, err, log_format).tables
-    merged = [_concat(tables[name], raw[name]) for name in TABLE_SCHEMAS]
-    return list(with_aliases(merged).values())
-
-
-def _concat(stored: TableData, raw: TableData) -> TableData:
-    """A workspace table with the rows of raw logs read beside it, in memory."""
-    if not stored.files:
-        return raw
-    import pyarrow as pa
-
-    return TableData(raw.name, raw.columns, pa.concat_tables([stored.read_files(), raw.data]))
+        return list(stored.tables().values())
+    fmt = FORMAT_NAMES[log_format] if log_format else None
+    return list(_summarized(paths, stored.tables_with(paths, log_format=fmt), err).tables.values())
 
 
 _workspace_option = click.option(

@@ -142,6 +142,7 @@ def read_logs(
     *,
     log_format: LogFormat | None = None,
     dedupe: bool = False,
+    stored: set[int] | None = None,
 ) -> LogRead:
     """Read log files and normalize their process-creation events.
 
@@ -159,6 +160,8 @@ def read_logs(
         log_format: read every file in this format instead of detecting it.
         dedupe: keep one row per event when the same event is read twice (from an EVTX file
             and its JSON rendering, or from overlapping exports).
+        stored: with `dedupe`, the keys of events kept already (in a workspace): their rows
+            are left out of every table and counted as duplicates.
 
     Returns:
         Every table (present, with its columns, even when empty), the ASIM aliases of
@@ -171,7 +174,7 @@ def read_logs(
         (0, 1)
     """
     stats = IngestStats()
-    collector = RowCollector(dedupe=dedupe)
+    collector = RowCollector(dedupe=dedupe, seen=set(stored) if stored is not None else None)
     for path in iter_files(paths, stats):
         read_file(path, stats, lambda rows: collector.add(rows, stats), log_format=log_format)
 

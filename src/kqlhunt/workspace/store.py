@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -30,7 +31,9 @@ import pyarrow.parquet as pq
 
 from kqlhunt.catalog import TableData
 from kqlhunt.errors import KqlHuntError
-from kqlhunt.normalize.model import IngestStats
+from kqlhunt.normalize.detect import LogFormat
+from kqlhunt.normalize.ingest import read_logs
+from kqlhunt.normalize.model import IngestStats, LogRead
 from kqlhunt.normalize.schema import TABLE_NAME, TIME_GENERATED
 from kqlhunt.normalize.tables import KEY_COLUMN, TABLE_SCHEMAS, with_aliases
 
@@ -151,6 +154,21 @@ class Workspace:
                 tables.append(TableData.empty(name, columns))
         return with_aliases(tables)
 
+    def tables_with(
+        self, paths: Iterable[Path | str], *, log_format: LogFormat | None = None
+    ) -> LogRead:
+        """Every table with the rows of raw logs read in memory beside the workspace's, as
+        ingesting them would add them: an event already stored (same key) or read twice is
+        left out of every table and counted in `stats.events_duplicate`.
+
+        Returns:
+            The merged tables (and the ASIM aliases), and the counts of reading `paths`.
+        """
+        read = read_logs(paths, log_format=log_format, dedupe=True, stored=self.stored_keys())
+        stored = self.tables()
+        merged = [_concat(stored[name], read.tables[name]) for name in TABLE_SCHEMAS]
+        return LogRead(tables=with_aliases(merged), stats=read.stats)
+
     def stored_keys(self) -> set[int]:
         """The event keys already stored (of `imProcessCreate`, which every event has a row in)."""
         keys: set[int] = set()
@@ -191,6 +209,13 @@ class Workspace:
         body: dict[str, Any] = asdict(self.manifest)
         temporary.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", "utf-8")
         os.replace(temporary, target)
+
+
+def _concat(stored: TableData, raw: TableData) -> TableData:
+    """A workspace table with rows read beside it, in memory."""
+    if not stored.files:
+        return raw
+    return TableData(raw.name, raw.columns, pa.concat_tables([stored.read_files(), raw.data]))
 
 
 def _write_part(
