@@ -50,6 +50,11 @@ SPOT_CHECKED = [
         15,
         "technique-tactic-mismatch",
     ),
+    (
+        "Hunting Queries/SecurityEvent/ScheduledTaskCreationUpdateFromUserWritableDrectory.yaml",
+        36,
+        "missing-column",
+    ),
 ]
 
 
