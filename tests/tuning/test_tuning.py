@@ -291,3 +291,23 @@ def test_cli_schedule_removes_results_before_counting_them() -> None:
     # one alert for all results per run: the run's alert holds 14 results, 7 once tuned
     assert [len(a["rows"]) for a in untuned if a["rule_id"] == BROAD_RULE] == [14]
     assert [len(a["rows"]) for a in alerts if a["rule_id"] == BROAD_RULE] == [14 - 7]
+
+
+@pytest.mark.parametrize("schedule", [(), ("--schedule",)])
+def test_cli_warns_of_exclusions_whose_rule_is_not_loaded(
+    tmp_path: Path, schedule: tuple[str, ...]
+) -> None:
+    path = tmp_path / "tuning.yaml"
+    path.write_text(
+        f"{FIRST_RULE.upper()}: [{{reason: kept, host: nowhere}}]\n"
+        "No-Such-Rule: [{reason: typo, host: WS-HR-03}, {reason: again, account: x}]\n",
+        encoding="utf-8",
+    )
+    code, _, err = _cli("hunt", "--samples", *schedule, "--now", "2026-11-03T00:00:00Z",
+                        "--tuning", str(path))  # fmt: skip
+
+    assert code == "1"
+    warnings = [line for line in err.splitlines() if "warning" in line]
+    assert warnings == [
+        f"warning: {path}: no rule loaded has the id No-Such-Rule; its 2 exclusions remove nothing."
+    ]

@@ -257,7 +257,7 @@ def hunt_command(
     if not rules.rules:
         err.print("No rule could be loaded.")
         sys.exit(EXIT_USAGE)
-    tuning = _tuning(tuning_path)
+    tuning = _tuning(tuning_path, rules.rules, err)
 
     tables = _tables(logs, workspace, log_format, err) + _watchlist_tables(watchlists)
     if schedule:
@@ -298,15 +298,19 @@ def _output(path: Path | None) -> Iterator[TextIO]:
         yield stream
 
 
-def _tuning(path: Path | None) -> Tuning | None:
+def _tuning(path: Path | None, rules: list[AnalyticRule], err: Console) -> Tuning | None:
+    """The tuning file, with a warning for each rule id in it that no loaded rule has."""
     if path is None:
         return None
-    from kqlhunt.tuning import TuningError, load_tuning
+    from kqlhunt.tuning import TuningError, load_tuning, unknown_rules
+    from kqlhunt.tuning.summary import print_unknown_rules
 
     try:
-        return load_tuning(path)
+        tuning = load_tuning(path)
     except TuningError as error:
         raise click.BadParameter(str(error), param_hint="--tuning") from error
+    print_unknown_rules(err, tuning.path, unknown_rules(tuning, rules))
+    return tuning
 
 
 def _replay(

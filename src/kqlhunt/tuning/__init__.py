@@ -50,6 +50,16 @@ def tune_outcomes(outcomes: Sequence[Outcome], tuning: Tuning, today: date) -> l
     return in_file_order(tuning, counted, today)
 
 
+def unknown_rules(tuning: Tuning, rules: Iterable[AnalyticRule]) -> dict[str, list[Exclusion]]:
+    """The exclusions of rule ids that none of `rules` has, by the id as the file spells it."""
+    known = {rule.id.lower() for rule in rules}
+    return {
+        group[0].rule_id: group
+        for rule_id, group in tuning.exclusions.items()
+        if group and rule_id not in known
+    }
+
+
 def result_filters(
     rules: Iterable[AnalyticRule], tuning: Tuning, today: date
 ) -> dict[str, ResultFilter]:
@@ -89,4 +99,5 @@ __all__ = [
     "load_watchlists",
     "result_filters",
     "tune_outcomes",
+    "unknown_rules",
 ]

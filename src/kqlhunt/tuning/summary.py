@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -24,6 +24,18 @@ def print_tuning_summary(console: Console, path: str, counts: Sequence[Exclusion
             console.print(Text(line, style="yellow"))
         else:
             console.print(Text(f"  removed {count.removed}: {exclusion.label}"))
+
+
+def print_unknown_rules(console: Console, path: str, unknown: Mapping[str, Sequence[Any]]) -> None:
+    """A warning per rule id of the tuning file that no loaded rule has: its exclusions can
+    remove nothing (a typo, or a rule left out of `--rules`)."""
+    for rule_id, exclusions in unknown.items():
+        line = (
+            f"warning: {path}: no rule loaded has the id {rule_id};"
+            f" its {len(exclusions)} exclusion{_s(len(exclusions))} remove"
+            f"{'s' if len(exclusions) == 1 else ''} nothing."
+        )
+        console.print(Text(line, style="yellow"))
 
 
 def tuning_json(path: str, counts: Sequence[ExclusionCount]) -> dict[str, Any]:
