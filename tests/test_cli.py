@@ -152,10 +152,10 @@ def test_missing_log_path_is_a_usage_error() -> None:
 
 def test_a_bad_now_or_query_is_reported_before_any_log_is_read() -> None:
     code, _, err = run("query", "--now", "garbage", "print now()", "--samples")
-    assert code == EXIT_USAGE and "not a datetime" in err and "Read " not in err
+    assert code == EXIT_USAGE and "not a datetime" in err and " files: " not in err
 
     code, _, err = run("query", "print x = ", "--samples")
-    assert code == EXIT_USAGE and "Read " not in err
+    assert code == EXIT_USAGE and " files: " not in err
 
 
 def test_infinities_and_nan_print_as_such() -> None:
@@ -176,7 +176,7 @@ def test_an_empty_log_file_is_noted_not_skipped(tmp_path: Path) -> None:
     code, _out, err = run("query", "imProcessCreate | count", str(empty), str(notes))
 
     assert code == EXIT_OK
-    assert "Read 1 file (1 empty, 1 unreadable, 0 not logs)" in err
+    assert "2 files: 0 read, 1 empty, 1 unreadable, 0 not logs;" in err
     assert "skipped 1 file." in err
     assert f"  {empty} is empty" in err
     assert f"skipped {notes}: byte 0: unrecognised format" in err
@@ -226,3 +226,25 @@ def test_skipped_entries_are_counted_in_their_own_unit() -> None:
 
     first = console.export_text().splitlines()[0]
     assert first.endswith("skipped 2 chunks, 2 records, 1 file.")
+
+
+def test_file_counts_add_up_to_the_files_met() -> None:
+    from rich.console import Console
+
+    from kqlhunt.cli.output import print_ingest_summary
+    from kqlhunt.normalize import IngestStats
+
+    stats = IngestStats(files_read=7, files_failed=2, events_read=1, process_events=1)
+    stats.empty_files = ["a.json", "b.json"]
+    console = Console(record=True, width=200)
+    print_ingest_summary(console, stats)
+    stats.files_duplicate = 3
+    print_ingest_summary(console, stats)
+
+    lines = [line for line in console.export_text().splitlines() if "files" in line]
+    assert lines == [
+        "9 files: 5 read, 2 empty, 2 unreadable, 0 not logs; 1 event, 1 process creation;"
+        " skipped nothing.",
+        "12 files: 5 read, 2 empty, 3 duplicates, 2 unreadable, 0 not logs; 1 event,"
+        " 1 process creation; skipped nothing.",
+    ]

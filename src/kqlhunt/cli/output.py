@@ -81,11 +81,16 @@ def print_error(console: Console, error: KqlHuntError, prefix: str = "error") ->
 
 
 def print_ingest_summary(console: Console, stats: IngestStats) -> None:
+    """The files met, split so that the parts add up to them (read, empty, duplicates passed
+    over, unreadable, not logs); the events read; what was skipped; then the empty and skipped
+    files one by one."""
     empty = len(stats.empty_files)
+    duplicate = stats.files_duplicate
+    met = stats.files_read + duplicate + stats.files_failed + stats.files_ignored
     line = (
-        f"Read {stats.files_read} file{_s(stats.files_read)}"
-        f" ({f'{empty} empty, ' if empty else ''}{stats.files_failed} unreadable,"
-        f" {stats.files_ignored} not logs),"
+        f"{met} file{_s(met)}: {stats.files_read - empty} read, {empty} empty,"
+        f"{f' {duplicate} duplicate{_s(duplicate)},' if duplicate else ''}"
+        f" {stats.files_failed} unreadable, {stats.files_ignored} not logs;"
         f" {stats.events_read} event{_s(stats.events_read)},"
         f" {stats.process_events} process creation{_s(stats.process_events)};"
         f" skipped {skipped_counts(stats.skipped)}."
