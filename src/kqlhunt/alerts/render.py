@@ -12,6 +12,7 @@ from rich.text import Text
 
 from kqlhunt.alerts.model import Alert, Entity
 from kqlhunt.rules.model import Severity
+from kqlhunt.terminal import shown
 
 SEVERITY_STYLES = {
     Severity.INFORMATIONAL: "dim",
@@ -55,9 +56,9 @@ def alerts_table(alerts: Iterable[Alert], *, title: str | None = None) -> Table:
         time = alert.time.strftime("%Y-%m-%d %H:%M:%S") if alert.time is not None else "-"
         table.add_row(
             Text(time),
-            Text(alert.rule_name),
+            shown(alert.rule_name),
             Text(alert.severity.value, style=SEVERITY_STYLES[alert.severity]),
-            Text(format_entities(alert.entities) or "-"),
+            shown(format_entities(alert.entities) or "-"),
         )
     return table
 
@@ -107,7 +108,7 @@ def summary_tables(alerts: Iterable[Alert]) -> list[Table]:
     by_rule.add_column("Alerts", justify="right")
     for name, severity, count in summary.by_rule:
         by_rule.add_row(
-            Text(name), Text(severity.value, style=SEVERITY_STYLES[severity]), str(count)
+            shown(name), Text(severity.value, style=SEVERITY_STYLES[severity]), str(count)
         )
     by_severity = Table(title="By severity", title_justify="left")
     by_severity.add_column("Severity")
@@ -118,7 +119,7 @@ def summary_tables(alerts: Iterable[Alert]) -> list[Table]:
     by_host.add_column("Host")
     by_host.add_column("Alerts", justify="right")
     for host, count in summary.by_host:
-        by_host.add_row(Text(host), str(count))
+        by_host.add_row(shown(host), str(count))
     return [by_rule, by_severity, by_host]
 
 

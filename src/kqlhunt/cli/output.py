@@ -20,6 +20,7 @@ from kqlhunt.errors import KqlHuntError, UnsupportedKqlError
 from kqlhunt.hunt import RuleOutcome
 from kqlhunt.normalize import IngestStats, Skipped
 from kqlhunt.result import QueryResult, Timespan
+from kqlhunt.terminal import shown
 
 if TYPE_CHECKING:
     from kqlhunt.workspace import IngestReport
@@ -48,9 +49,9 @@ def cell_text(value: Any) -> str:
 def result_table(result: QueryResult) -> Table:
     table = Table(show_lines=False)
     for column in result.columns:
-        table.add_column(column.name, overflow="fold")
+        table.add_column(shown(column.name), overflow="fold")
     for row in result.rows:
-        table.add_row(*(Text(cell_text(v)) for v in row))
+        table.add_row(*(shown(cell_text(v)) for v in row))
     return table
 
 
@@ -138,11 +139,11 @@ def _skipped_unit(position: str) -> str:
 
 def _print_listed(console: Console, lines: Sequence[str], style: str | None) -> None:
     """The first `SKIPPED_SHOWN` lines, or all of them with -v."""
-    shown = len(lines) if logging.getLogger("kqlhunt").isEnabledFor(logging.INFO) else SKIPPED_SHOWN
-    for line in lines[:shown]:
-        console.print(Text(line, style=style or ""))
-    if len(lines) > shown:
-        console.print(Text(f"  ... and {len(lines) - shown} more (use -v to list all)"))
+    limit = len(lines) if logging.getLogger("kqlhunt").isEnabledFor(logging.INFO) else SKIPPED_SHOWN
+    for line in lines[:limit]:
+        console.print(shown(line, style))
+    if len(lines) > limit:
+        console.print(Text(f"  ... and {len(lines) - limit} more (use -v to list all)"))
 
 
 def print_rule_summary(console: Console, outcomes: Sequence[RuleOutcome]) -> None:
