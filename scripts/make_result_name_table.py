@@ -13,25 +13,17 @@ Usage (with the analyzer installed in tests/oracle/node_modules, as the oracle t
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from kusto_language import ROOT, run
+
 OUT = ROOT / "src" / "kqlhunt" / "compiler" / "result_names_data.py"
-NODE_MODULES = ROOT / "tests" / "oracle" / "node_modules"
 
 _LIST_FUNCTIONS = """
-require("@kusto/language-service-next/bridge.js");
-require("@kusto/language-service-next/Kusto.Language.Bridge.js");
-const K = Kusto.Language;
 const kinds = {};
 for (const [name, value] of Object.entries(K.Symbols.ResultNameKind)) {
   if (typeof value === "number" && name !== "Default") kinds[value] = name;
 }
-const version = require("@kusto/language-service-next/package.json").version;
 const functions = [];
 for (let i = 0; i < K.Functions.All.length; i++) {
   const f = K.Functions.All[i];
@@ -46,15 +38,7 @@ def _snake(kind: str) -> str:
 
 
 def main() -> int:
-    environment = {**os.environ, "NODE_PATH": str(NODE_MODULES)}
-    listed = subprocess.run(
-        ["node", "-e", _LIST_FUNCTIONS],
-        env=environment,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    answer = json.loads(listed.stdout)
+    answer = run(_LIST_FUNCTIONS)
     rows = sorted(
         (name, _snake(kind), prefix) for name, kind, prefix in answer["functions"] if kind != "None"
     )

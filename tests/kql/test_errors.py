@@ -3,13 +3,15 @@ values: nothing a query or a table holds may leave the SQL literal or identifier
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlglot
 from sqlglot import exp
 
 from kqlhunt.catalog import TableData
 from kqlhunt.compiler import compile_query
-from kqlhunt.errors import KqlSemanticError, UnsupportedKqlError
+from kqlhunt.errors import KqlSemanticError, KqlSyntaxError, UnsupportedKqlError
 from kqlhunt.types import KqlType
 from tests.conftest import PINNED_NOW
 from tests.kql.semantics import events, run
@@ -67,8 +69,8 @@ def test_unknown_table_lists_the_known_tables() -> None:
 
 def test_unsupported_function_names_the_function() -> None:
     with pytest.raises(UnsupportedKqlError) as caught:
-        run("Events | extend x = frobnicate(Name)")
-    assert caught.value.construct == "the function 'frobnicate()'"
+        run("Events | extend x = series_fir(Name)")
+    assert caught.value.construct == "the function 'series_fir()'"
     assert caught.value.position is not None and caught.value.position.column == 21
 
 
@@ -149,3 +151,28 @@ def test_quoted_table_and_column_names_round_trip() -> None:
     result = run("['My Table'] | project ['a b'], ['c\"d'] = ['a b'] + 1", table)
     assert result.column_names == ["a b", 'c"d']
     assert result.rows == [(1, 2)]
+
+
+@pytest.mark.parametrize(
+    ("query", "error", "message"),
+    [
+        # a name Kusto does not know is a mistake in the query, not a gap of kqlhunt
+        ("print zzz(1)", KqlSemanticError, "unknown function 'zzz()'"),
+        ("print x = 1 | summarize zzz(x)", KqlSemanticError, "unknown aggregation 'zzz()'"),
+        ("print x = 1 | summarize tostring(x)", KqlSemanticError, "needs an aggregation"),
+        # a name Kusto knows and kqlhunt does not run yet is a named gap
+        ("print series_fir(dynamic([1]), dynamic([1]))", UnsupportedKqlError, "series_fir"),
+        (
+            "print x = 1 | summarize tostring(make_set(x))",
+            UnsupportedKqlError,
+            "expressions around aggregations",
+        ),
+        # a logical operator where a value must be
+        ("print x = 1 | where x == 1 and and", KqlSyntaxError, "found 'and'"),
+    ],
+)
+def test_unknown_names_and_gaps_are_told_apart(
+    query: str, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=re.escape(message)):
+        run(query)

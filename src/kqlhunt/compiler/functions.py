@@ -14,6 +14,7 @@ from sqlglot import exp
 from kqlhunt.compiler.arithmetic import numeric_result
 from kqlhunt.compiler.conversions import convert
 from kqlhunt.compiler.expressions import literal
+from kqlhunt.compiler.kusto_names import KUSTO_AGGREGATES, KUSTO_FUNCTIONS
 from kqlhunt.compiler.sqltypes import Typed, p
 from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
@@ -103,6 +104,12 @@ def compile_call(compiler: ExpressionCompiler, node: ast.Call) -> Typed:
         if node.name in AGGREGATE_NAMES:
             raise context.error(
                 f"the aggregation '{node.name}()' is only allowed in summarize", node.offset
+            )
+        if node.name not in KUSTO_FUNCTIONS and node.name not in KUSTO_AGGREGATES:
+            raise context.error(
+                f"unknown function '{node.name}()': neither a Kusto function nor one the query "
+                "defines",
+                node.offset,
             )
         raise context.unsupported(f"the function '{node.name}()'", node.offset)
     if node.named_args:

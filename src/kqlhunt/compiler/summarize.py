@@ -8,6 +8,7 @@ from sqlglot import exp
 
 from kqlhunt.compiler.aggregates import AGGREGATES, ArgExtreme, arg_extreme
 from kqlhunt.compiler.join import suffixed
+from kqlhunt.compiler.kusto_names import KUSTO_AGGREGATES, KUSTO_FUNCTIONS
 from kqlhunt.compiler.relation import Relation, aliased
 from kqlhunt.compiler.result_names import ListNames
 from kqlhunt.compiler.sqltypes import Typed
@@ -44,8 +45,15 @@ def summarize(tc: TabularCompiler, relation: Relation, node: ast.Summarize) -> R
         if not isinstance(call, ast.Call) or (
             call.name not in AGGREGATES and call.name not in _ARG_EXTREMES
         ):
-            if isinstance(call, ast.Call):
+            if isinstance(call, ast.Call) and call.name in KUSTO_AGGREGATES:
                 raise context.unsupported(f"the aggregation '{call.name}()'", call.offset)
+            if isinstance(call, ast.Call) and call.name not in KUSTO_FUNCTIONS:
+                raise context.error(f"unknown aggregation '{call.name}()'", call.offset)
+            if not _holds_aggregation(item.expr):
+                raise context.error(
+                    "summarize needs an aggregation here, such as count() or max(x)",
+                    item.expr.offset,
+                )
             raise context.unsupported(
                 "expressions around aggregations in summarize", item.expr.offset
             )
@@ -73,6 +81,21 @@ def summarize(tc: TabularCompiler, relation: Relation, node: ast.Summarize) -> R
         grouped.subquery(context.fresh_alias(), copy=False), copy=False
     )
     return Relation(select, columns)
+
+
+def _holds_aggregation(expr: ast.Expr) -> bool:
+    """Whether an expression calls an aggregation anywhere inside it."""
+    if isinstance(expr, ast.Call) and (expr.name in KUSTO_AGGREGATES or expr.name in AGGREGATES):
+        return True
+    children = [
+        *getattr(expr, "args", ()),
+        *getattr(expr, "items", ()),
+        *(getattr(expr, name, None) for name in _OPERANDS),
+    ]
+    return any(isinstance(c, ast.Expr) and _holds_aggregation(c) for c in children)
+
+
+_OPERANDS = ("left", "right", "operand", "target", "index", "value", "low", "high")
 
 
 def _add_arg_extreme(

@@ -93,9 +93,10 @@ def _refuse_names_differing_in_case(context: QueryContext, names: list[str], off
         other = seen.setdefault(name.lower(), name)
         if other != name:
             raise context.unsupported(
-                f"a union whose columns '{other}' and '{name}' differ only in case",
+                f"reading together tables whose columns '{other}' and '{name}' differ only in case",
                 offset,
-                "project the legs' columns to distinct names first",
+                "name the tables to read, as in search in (SecurityEvent) or union T1, T2, or "
+                "project their columns to distinct names first",
             )
 
 

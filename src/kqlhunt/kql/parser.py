@@ -639,6 +639,8 @@ class Parser:
         raise self.error(f"expected an expression, found {self.describe(token)}")
 
     def parse_word(self) -> ast.Expr:
+        if self.tok.text in ("and", "or"):  # a logical operator where a value must be
+            raise self.error(f"expected an expression, found '{self.tok.text}'")
         token = self.advance()
         word = str(token.value)
         is_call = self.tok.is_op("(") and not token.text.startswith("[")
