@@ -41,7 +41,8 @@ def rule_error_position(rule: AnalyticRule, error: KqlError) -> SourcePosition |
     if error.position is None:
         return None
     p = error.position
-    return SourcePosition(rule.file_line(p.line), p.column, p.line_text, rule.path)
+    line, column = rule.file_position(p.line, p.column)
+    return SourcePosition(line, column or p.column, p.line_text, rule.path)
 
 
 def run_rule(engine: Engine, rule: AnalyticRule) -> RuleOutcome:

@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from kqlhunt.compiler import compile_query
+from kqlhunt.errors import KqlError
+from kqlhunt.hunt import rule_error_position
 from kqlhunt.lint import FindingSeverity, lint_file, lint_paths
 from kqlhunt.lint.attack import canonical_tactic, technique
-from kqlhunt.rules import bundled_rules_dir
+from kqlhunt.normalize import IM_PROCESS_CREATE
+from kqlhunt.rules import bundled_rules_dir, load_rules
 
 GOOD = """\
 id: 0b0d7a6e-1c2f-4f5b-9a8e-3c1b2a4d5e6f
@@ -165,11 +169,14 @@ GOOD_QUERY = (
         ("rule.yaml", "query: imProcessCreate | tak 1\n", (14, 26)),
         ("rule.yaml", "query: 'imProcessCreate | tak 1'  \n", (14, 27)),
         ("q.kql", "imProcessCreate\n| tak 1\n", (2, 3)),
+        # values whose lines are not the file's: the line the query starts on, no column
+        ("rule.yaml", 'query: "imProcessCreate\\n| take 1\\n| tak 1"\n', (14, None)),
+        ("rule.yaml", "query: >\n  imProcessCreate\n\n  | tak 1\n", (15, None)),
     ],
-    ids=["block", "indented-block", "plain", "quoted", "kql-file"],
+    ids=["block", "indented-block", "plain", "quoted", "kql-file", "escaped", "folded"],
 )
 def test_a_query_syntax_error_has_the_line_and_column_of_the_rule_file(
-    tmp_path: Path, name: str, query: str, position: tuple[int, int]
+    tmp_path: Path, name: str, query: str, position: tuple[int, int | None]
 ) -> None:
     path = tmp_path / name
     path.write_text(GOOD.replace(GOOD_QUERY, query) if name == "rule.yaml" else query)
@@ -177,8 +184,16 @@ def test_a_query_syntax_error_has_the_line_and_column_of_the_rule_file(
     [finding] = [f for f in lint_file(str(path)) if f.kind == "query-syntax"]
 
     assert (finding.line, finding.column) == position
-    assert finding.location == f"{path}:{position[0]}:{position[1]}"
-    assert finding.to_json()["column"] == position[1]
+    line, column = position
+    assert finding.location == f"{path}:{line}" + (f":{column}" if column else "")
+    assert finding.to_json()["column"] == column
+    # hunt places the error where lint does
+    [rule] = load_rules(path).rules
+    with pytest.raises(KqlError) as caught:
+        compile_query(rule.query, {"imProcessCreate": IM_PROCESS_CREATE})
+    hunted = rule_error_position(rule, caught.value)
+    assert hunted is not None and hunted.line == line
+    assert column is None or hunted.column == column
 
 
 def test_duplicate_ids_across_files(tmp_path: Path) -> None:

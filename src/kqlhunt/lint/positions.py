@@ -36,19 +36,6 @@ class YamlDocument:
             found = node.start_mark.line + 1
         return found
 
-    def column(self, line: int, text: str, column: int) -> int | None:
-        """The 1-based column of the file for `column` of `text`, one line of a scalar value
-        (such as a rule's query) that stands on the file's line `line`.
-
-        None when that line does not hold `text` as written: a value folded from several lines
-        or with escapes, or an empty line, whose indentation is not known.
-        """
-        if not text or not 1 <= line <= len(self.lines):
-            return None
-        written = self.lines[line - 1]
-        start = len(written) - len(text) if written.endswith(text) else written.find(text)
-        return start + column if start >= 0 else None
-
     def key_line(self, key: str) -> int | None:
         """The line of a top-level key itself (where a block value's indicator stands)."""
         if isinstance(self.root, yaml.MappingNode):

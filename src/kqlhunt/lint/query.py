@@ -98,10 +98,7 @@ def _file_position(
     `.kql` file (no YAML document) is the query itself."""
     if position is None:
         return None, None
-    line = rule.file_line(position.line)
-    if doc is None:
-        return line, position.column
-    return line, doc.column(line, position.line_text, position.column)
+    return rule.file_position(position.line, position.column)
 
 
 def check_columns(rule: AnalyticRule, doc: YamlDocument, columns: set[str], emit: Emit) -> None:

@@ -160,8 +160,11 @@ class DataConnector:
 class AnalyticRule:
     """A Sentinel analytic rule or hunting query.
 
-    `query_line` is the 1-based line of the rule file on which the query text starts, so
-    line L of the query is line `query_line + L - 1` of the file. `entity_mappings` holds
+    `query_line` is the 1-based line of the rule file on which the query text starts. When the
+    query is written line for line (a `|` block, a one-line value, a `.kql` file), line L of the
+    query is line `query_line + L - 1` of the file and its column C is column `query_column + C
+    - 1`; `query_column` is None for a query folded or escaped into other lines (`>`, a quoted or
+    plain value over several lines), whose lines are not the file's. `entity_mappings` holds
     the file's `entityMappings`, or `LEGACY_ENTITY_MAPPINGS` when it has none.
     """
 
@@ -170,6 +173,7 @@ class AnalyticRule:
     query: str
     path: str
     query_line: int = 1
+    query_column: int | None = 1
     description: str = ""
     severity: Severity = Severity.MEDIUM
     tactics: tuple[str, ...] = ()
@@ -212,5 +216,15 @@ class AnalyticRule:
         )
 
     def file_line(self, query_line: int) -> int:
-        """The rule file's line for a 1-based line of the query text."""
+        """The rule file's line for a 1-based line of the query text (the line the query starts
+        on, when its lines are not the file's)."""
+        if self.query_column is None:
+            return self.query_line
         return self.query_line + query_line - 1
+
+    def file_position(self, query_line: int, query_column: int) -> tuple[int, int | None]:
+        """The rule file's line and column for a place in the query text; the column is None
+        when the query's lines are not the file's."""
+        if self.query_column is None:
+            return self.query_line, None
+        return self.file_line(query_line), self.query_column + query_column - 1

@@ -80,6 +80,7 @@ def parse_rule(text: str, path: str = "<string>") -> AnalyticRule:
         query=query,
         path=path,
         query_line=fields.query_line("query"),
+        query_column=fields.query_column("query"),
         description=(fields.text("description") or "").strip(),
         severity=severity,
         tactics=fields.strings("tactics"),
@@ -207,6 +208,26 @@ class _Fields:
             if item.strip():
                 items.append(item.strip())
         return tuple(items)
+
+    def query_column(self, key: str) -> int | None:
+        """The file column where each line of the value starts, or None when its lines are
+        not the file's (folded, or a quoted or plain value over several lines)."""
+        node = self.nodes[key]
+        if not isinstance(node, yaml.ScalarNode):
+            return None
+        if node.style == "|":
+            # each line of the file is the block's indentation, then the line of the value
+            buffer = node.start_mark.buffer or ""
+            written = buffer.rstrip("\0").split("\n")[node.start_mark.line + 1 :]
+            value = str(node.value).split("\n")
+            for file_line, value_line in zip(written, value, strict=False):
+                if value_line.strip() and file_line.rstrip().endswith(value_line.rstrip()):
+                    return len(file_line.rstrip()) - len(value_line.rstrip()) + 1
+            return None
+        if "\n" in str(node.value).rstrip("\n") or node.start_mark.line != node.end_mark.line:
+            return None
+        quoted = node.style in ("'", '"')
+        return int(node.start_mark.column) + (2 if quoted else 1)
 
     def query_line(self, key: str) -> int:
         node = self.nodes[key]
