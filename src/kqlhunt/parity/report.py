@@ -126,7 +126,9 @@ def parity_report(rules: Iterable[AnalyticRule], analyzer: Path) -> ParityReport
             if over_process_events(request.query, tables) or over_asim(tables):
                 verdict = report.verdicts[request.id]
                 missing = sorted(t for t in tables if t not in LOCAL_SCHEMAS)
-                report.scope[request.id] = _run(engine, compiled, verdict, answer, missing)
+                report.scope[request.id] = _run(
+                    engine, compiled, verdict, answer, missing, request.query
+                )
     finally:
         engine.close()
     return report
@@ -137,6 +139,11 @@ def _compile(request: Request, engine: Engine) -> CompiledQuery | KqlError:
         return compile_query(request.query, LOCAL_SCHEMAS, now=PARITY_NOW, probe=engine.probe)
     except KqlError as error:
         return error
+
+
+# bag_unpack and pivot take their columns from the data: an empty workspace gives them none.
+_DATA_SHAPED = re.compile(r"\b(?:bag_unpack|pivot)\s*\(")
+_DATA_SHAPED_GAP = "columns made by bag_unpack or pivot from data, which an empty workspace lacks"
 
 
 def _not_held(table: str) -> str:
@@ -158,6 +165,7 @@ def _run(
     verdict: Verdict,
     answer: Answer,
     missing: list[str],
+    query: str,
 ) -> ScopeResult:
     """What became of one in-scope query; `missing` names the tables it reads that kqlhunt
     does not hold (a fuzzy union drops them, and a column only they have is then unknown)."""
@@ -173,6 +181,12 @@ def _run(
         and _UNKNOWN_NAME.search(compiled.message)
     ):
         return ScopeResult(Outcome.GAP, _not_held(missing[0]))
+    if (
+        isinstance(compiled, KqlSemanticError)
+        and _UNKNOWN_NAME.search(compiled.message)
+        and _DATA_SHAPED.search(query)
+    ):
+        return ScopeResult(Outcome.GAP, _DATA_SHAPED_GAP)
     if isinstance(compiled, KqlSyntaxError) and answer.syntax_errors:
         return ScopeResult(Outcome.INVALID, compiled.message)
     if isinstance(compiled, KqlError) and _analyzer_agrees(compiled, answer):
