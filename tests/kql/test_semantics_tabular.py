@@ -164,3 +164,19 @@ def test_project_twice_the_same_name_is_an_error() -> None:
 def test_project_away_of_every_column_is_an_error() -> None:
     with pytest.raises(KqlSemanticError, match="without columns"):
         run("Events | project-away *")
+
+
+@pytest.mark.parametrize(
+    ("reorder", "columns"),
+    [
+        ("project-reorder a* asc", ["a1", "a10", "a2", "b"]),
+        ("project-reorder a* desc", ["a2", "a10", "a1", "b"]),
+        ("project-reorder a* granny-asc", ["a1", "a2", "a10", "b"]),  # digits as numbers
+        ("project-reorder a* granny-desc, b", ["a10", "a2", "a1", "b"]),
+        ("project-reorder b, a* granny-asc", ["b", "a1", "a2", "a10"]),
+        ("project-reorder a*", ["a10", "a2", "a1", "b"]),  # no order: as they were
+    ],
+)
+def test_project_reorder_sort_orders(reorder: str, columns: list[str]) -> None:
+    query = f"print b = 'b', a10 = 1, a2 = 2, a1 = 3 | {reorder}"
+    assert run(query).column_names == columns

@@ -7,6 +7,7 @@ Kusto's column order and default names. The engines flatten the nesting when the
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Sequence
 
 from sqlglot import exp
@@ -290,12 +291,14 @@ class TabularCompiler:
 
     def visit_ProjectReorder(self, relation: Relation, node: ast.ProjectReorder) -> Relation:
         first: list[str] = []
-        for pattern in node.patterns:
-            first += [
+        orders = node.orders or (None,) * len(node.patterns)
+        for pattern, sort in zip(node.patterns, orders, strict=True):
+            matched = [
                 n
                 for n in self._match(relation, pattern, node.offset, "project-reorder")
                 if n not in first
             ]
+            first += _column_order(matched, sort)
         order = first + [n for n in relation.columns if n not in first]
         columns = {n: relation.columns[n] for n in order}
         return self.wrap(relation, [relation.column_sql(n) for n in columns], columns)
@@ -455,3 +458,18 @@ class TabularCompiler:
         from kqlhunt.compiler.evaluate import evaluate
 
         return evaluate(self, relation, node)
+
+
+def _column_order(names: list[str], order: str | None) -> list[str]:
+    """Columns in `project-reorder`'s order: as they were, by name (`asc`, `desc`), or by name
+    with digit runs compared as numbers (`granny-asc`: a2 before a10)."""
+    if order is None:
+        return names
+    ordered = sorted(names, key=_natural_key) if order.startswith("granny-") else sorted(names)
+    return ordered[::-1] if order.endswith("desc") else ordered
+
+
+def _natural_key(name: str) -> list[tuple[int, int | str]]:
+    return [
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part
+    ]

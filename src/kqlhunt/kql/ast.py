@@ -212,6 +212,7 @@ class ProjectRename(Operator):
 @dataclass(frozen=True, slots=True)
 class ProjectReorder(Operator):
     patterns: tuple[str, ...]
+    orders: tuple[str | None, ...] = ()  # per pattern: asc, desc, granny-asc, granny-desc
 
 
 @dataclass(frozen=True, slots=True)

@@ -349,10 +349,24 @@ class Parser:
         return ast.ProjectKeep(self.parse_name_patterns(), offset=offset)
 
     def _parse_project_reorder(self, offset: int) -> ast.Operator:
-        patterns = self.parse_name_patterns()
-        if self.tok.is_word("asc", "desc", "granny-asc", "granny-desc"):
-            raise self.unsupported("project-reorder with a sort order", self.tok.offset)
-        return ast.ProjectReorder(patterns, offset=offset)
+        patterns: list[str] = []
+        orders: list[str | None] = []
+        while True:
+            patterns.append(self.parse_name_pattern())
+            order = None
+            if self.tok.is_word("asc", "desc"):
+                order = self.advance().text
+            elif (
+                self.tok.is_word("granny")
+                and self.peek().is_op("-")
+                and self.peek(2).is_word("asc", "desc")
+            ):
+                self.advance()
+                self.advance()
+                order = "granny-" + self.advance().text
+            orders.append(order)
+            if not self.accept_op(","):
+                return ast.ProjectReorder(tuple(patterns), tuple(orders), offset=offset)
 
     def _parse_project_rename(self, offset: int) -> ast.Operator:
         renames: list[tuple[str, str]] = []
