@@ -124,3 +124,39 @@ def test_decimal_is_the_widest_number_type(query: str) -> None:
     from tests.kql.semantics import run
 
     assert [(c.name, c.type) for c in run(query).columns] == [("x", KqlType.DECIMAL)]
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        # a whole number written as text beside a number column, as published rules write
+        # EventID == "4688": every reading of the comparison agrees
+        ('toint(4688) == "4688"', True),
+        ('tolong(4688) != "4689"', True),
+        ('"4688" == toint(4688)', True),
+        # 0 or 1 beside a bool
+        ("true == 1", True),
+        ("false != 0", False),
+        ("true == 0", False),
+    ],
+)
+def test_constants_compared_with_another_type_where_all_readings_agree(
+    expression: str, expected: bool
+) -> None:
+    assert scalar(expression) is expected
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        'toint(5) == "05"',  # text that is not the number's own spelling
+        'toint(1) == "a"',
+        'toint(1) < "2"',  # ordering: text and numbers order differently
+        '1.5 == "1.5"',
+    ],
+)
+def test_other_comparisons_of_different_types_stay_errors(expression: str) -> None:
+    from kqlhunt.errors import KqlSemanticError
+
+    with pytest.raises(KqlSemanticError, match="cannot compare"):
+        scalar(expression)

@@ -8,6 +8,7 @@ looked up in `kqlhunt.compiler.functions`.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -192,6 +193,7 @@ class ExpressionCompiler:
         return Typed(combine(exp.paren(left.sql), exp.paren(right.sql)), KqlType.BOOL)
 
     def _equality(self, node: ast.Binary, left: Typed, right: Typed) -> Typed:
+        left, right = _same_constant(left, right), _same_constant(right, left)
         self._check_comparable(node, left, right)
         left, right = self._unify(left, right)
         negate = node.op == "!="
@@ -331,6 +333,29 @@ def _constant_string_test(kind: str, value: exp.Expr, needle: str, cs: bool) -> 
     if kind == "startswith":
         return strings.starts_with(value, needle, cs)
     return strings.ends_with(value, needle, cs)
+
+
+_CANONICAL_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)")
+
+
+def _same_constant(constant: Typed, other: Typed) -> Typed:
+    """A constant on one side of `==`/`!=` in the other side's type, where every reading of
+    the comparison agrees: a whole number written as text beside a number (`EventID == "4688"`,
+    as many published rules write it), 0 or 1 beside a bool. Otherwise the constant as it is,
+    and a comparison of different types stays an error."""
+    value = constant.constant
+    if not constant.is_constant or value is None:
+        return constant
+    if (
+        other.type in (KqlType.INT, KqlType.LONG)
+        and constant.type is KqlType.STRING
+        and isinstance(value, str)
+        and _CANONICAL_NUMBER.fullmatch(value)
+    ):
+        return literal(int(value), other.type)
+    if other.type is KqlType.BOOL and constant.type.is_numeric and value in (0, 1):
+        return literal(value == 1, KqlType.BOOL)
+    return constant
 
 
 def comparable(a: KqlType, b: KqlType) -> bool:
