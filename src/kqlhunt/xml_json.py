@@ -31,10 +31,11 @@ _PARSER = etree.XMLParser(
 
 def parse_xml_json(text: str | None) -> str | None:
     """The JSON text of `parse_xml(text)`, or None (null) when it is not XML."""
-    if not text or len(text.encode("utf-8", "surrogatepass")) > MAX_INPUT:
+    data = text.encode("utf-8", "surrogatepass") if text else b""
+    if not data or len(data) > MAX_INPUT:
         return None
     try:
-        root = etree.fromstring(text.encode("utf-8", "surrogatepass"), _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except (etree.XMLSyntaxError, ValueError):
         return None
     return json.dumps({_name(root): _value(root, {})}, ensure_ascii=False)

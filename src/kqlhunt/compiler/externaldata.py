@@ -85,22 +85,26 @@ def external_data(tc: TabularCompiler, node: ast.ExternalData) -> Relation:
     return Relation(exp.select(*projections).from_(values, copy=False), columns)
 
 
-def _constant_text(tc: TabularCompiler, node: ast.Expr) -> str:
+def _constant(tc: TabularCompiler, node: ast.Expr, what: str) -> object:
+    """The value of a constant expression; `what` names it in the error when it is not one."""
     value = tc.scalar(Relation(exp.select(exp.Star()), {})).compile(node)
-    if not (value.is_constant and isinstance(value.constant, str)):
-        raise tc.context.error("an externaldata storage address must be a string", node.offset)
+    if not value.is_constant:
+        raise tc.context.error(f"{what} must be a constant", node.offset)
     return value.constant
 
 
+def _constant_text(tc: TabularCompiler, node: ast.Expr) -> str:
+    value = _constant(tc, node, "an externaldata storage address")
+    if not isinstance(value, str):
+        raise tc.context.error("an externaldata storage address must be a string", node.offset)
+    return value
+
+
 def _properties(tc: TabularCompiler, node: ast.ExternalData) -> dict[str, object]:
-    compiler = tc.scalar(Relation(exp.select(exp.Star()), {}))
-    found: dict[str, object] = {}
-    for name, value_node in node.properties:
-        value = compiler.compile(value_node)
-        if not value.is_constant:
-            raise tc.context.error(f"externaldata property {name} must be a constant", node.offset)
-        found[name] = value.constant
-    return found
+    return {
+        name: _constant(tc, value, f"externaldata property {name}")
+        for name, value in node.properties
+    }
 
 
 def _local_path(context: QueryContext, uri: str, offset: int) -> Path:

@@ -63,7 +63,7 @@ def pivot(tc: TabularCompiler, relation: Relation, node: ast.Evaluate) -> Relati
             raise context.error("pivot(): the grouping arguments must be columns", item.offset)
         groups.append(item.name)
     if not rest:
-        read = {n.name for n in _names(aggregation)}
+        read = {n.name for n in ast.walk(aggregation, into_tables=False) if isinstance(n, ast.Name)}
         groups = [n for n in relation.columns if n != column and n not in read]
 
     values = _values(tc, relation, column, node)
@@ -88,20 +88,6 @@ def pivot(tc: TabularCompiler, relation: Relation, node: ast.Evaluate) -> Relati
         aggregates.append(ast.Assignment(value, call, offset=node.offset))
     by = tuple(ast.Assignment(None, ast.Name(g, offset=node.offset)) for g in groups)
     return tc.visit_Summarize(relation, ast.Summarize(tuple(aggregates), by, offset=node.offset))
-
-
-def _names(node: ast.Expr) -> list[ast.Name]:
-    """The column names an expression reads."""
-    if isinstance(node, ast.Name):
-        return [node]
-    found: list[ast.Name] = []
-    for child in getattr(node, "args", ()) or ():
-        found += _names(child)
-    for attribute in ("left", "right", "operand", "target"):
-        child = getattr(node, attribute, None)
-        if isinstance(child, ast.Expr):
-            found += _names(child)
-    return found
 
 
 def _values(tc: TabularCompiler, relation: Relation, column: str, node: ast.Evaluate) -> list[str]:

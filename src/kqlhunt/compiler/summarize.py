@@ -85,17 +85,10 @@ def summarize(tc: TabularCompiler, relation: Relation, node: ast.Summarize) -> R
 
 def _holds_aggregation(expr: ast.Expr) -> bool:
     """Whether an expression calls an aggregation anywhere inside it."""
-    if isinstance(expr, ast.Call) and (expr.name in KUSTO_AGGREGATES or expr.name in AGGREGATES):
-        return True
-    children = [
-        *getattr(expr, "args", ()),
-        *getattr(expr, "items", ()),
-        *(getattr(expr, name, None) for name in _OPERANDS),
-    ]
-    return any(isinstance(c, ast.Expr) and _holds_aggregation(c) for c in children)
-
-
-_OPERANDS = ("left", "right", "operand", "target", "index", "value", "low", "high")
+    return any(
+        isinstance(node, ast.Call) and (node.name in KUSTO_AGGREGATES or node.name in AGGREGATES)
+        for node in ast.walk(expr, into_tables=False)
+    )
 
 
 def _add_arg_extreme(

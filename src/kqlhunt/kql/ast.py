@@ -6,6 +6,8 @@ so later stages can point at the query text when they reject it.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kqlhunt.types import KqlType
@@ -433,3 +435,28 @@ class Function:
     body: Expr | Tabular
     view: bool = False
     offset: int = field(default=0, kw_only=True, compare=False)
+
+
+def walk(node: object, *, into_tables: bool = True) -> Iterator[object]:
+    """Every syntax node under `node` (itself included), depth first. With `into_tables`
+    false, the tabular expressions inside a scalar one (`toscalar(T | ...)`) are not entered."""
+    yield node
+    if not into_tables and isinstance(node, TabularSubquery):
+        return
+    for child in _children(node):
+        yield from walk(child, into_tables=into_tables)
+
+
+def _children(node: object) -> Iterator[object]:
+    values: Iterable[object]
+    if isinstance(node, tuple | list):
+        values = node
+    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+        values = (getattr(node, f.name) for f in dataclasses.fields(node))
+    else:
+        return
+    for value in values:
+        if isinstance(value, tuple | list):
+            yield from _children(value)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            yield value

@@ -291,7 +291,13 @@ class Parser:
 
     def parse_datatable(self) -> ast.DataTable:
         start = self.advance().offset
-        self.expect_op("(", "after 'datatable'")
+        columns = self.parse_schema("datatable")
+        values = self.parse_bracketed_exprs("the datatable values")
+        return ast.DataTable(columns, values, offset=start)
+
+    def parse_schema(self, owner: str) -> tuple[tuple[str, KqlType], ...]:
+        """`(Name: type, ...)` after `datatable` or `externaldata`."""
+        self.expect_op("(", f"after '{owner}'")
         columns: list[tuple[str, KqlType]] = []
         while not self.tok.is_op(")"):
             name = self.expect_name("a column name")
@@ -299,15 +305,19 @@ class Parser:
             columns.append((name, self.parse_type_name()))
             if not self.accept_op(","):
                 break
-        self.expect_op(")", "to close the datatable schema")
-        self.expect_op("[", "before the datatable values")
+        self.expect_op(")", f"to close the {owner} schema")
+        return tuple(columns)
+
+    def parse_bracketed_exprs(self, what: str) -> tuple[ast.Expr, ...]:
+        """`[expr, ...]`: the values of a datatable, the addresses of externaldata."""
+        self.expect_op("[", f"before {what}")
         values: list[ast.Expr] = []
         while not self.tok.is_op("]"):
             values.append(self.parse_expr())
             if not self.accept_op(","):
                 break
-        self.expect_op("]", "to close the datatable values")
-        return ast.DataTable(tuple(columns), tuple(values), offset=start)
+        self.expect_op("]", f"to close {what}")
+        return tuple(values)
 
     def parse_type_name(self) -> KqlType:
         token = self.tok

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 
 from kqlhunt.errors import KqlError
 from kqlhunt.kql import ast
@@ -23,10 +22,7 @@ def tables_read(text: str, known: Collection[str] = ()) -> set[str]:
         query = parse_query(text)
     except KqlError:
         return _table_words(text, known)
-    names: set[str] = set()
-    bound: set[str] = set()
-    _collect(query, names, bound)
-    return names - bound
+    return _collect(query)
 
 
 def _table_words(text: str, known: Collection[str]) -> set[str]:
@@ -38,23 +34,14 @@ def _table_words(text: str, known: Collection[str]) -> set[str]:
     return {w for w in words if w in known or ASIM_NAME.match(w)}
 
 
-def _collect(node: object, names: set[str], bound: set[str]) -> None:
-    if isinstance(node, ast.TableRef):
-        names.add(node.name)
-    elif isinstance(node, ast.Let | ast.As):
-        bound.add(node.name)
-    elif isinstance(node, ast.Function):
-        bound.update(p.name for p in node.parameters)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        for child in _children(node):
-            _collect(child, names, bound)
-    elif isinstance(node, tuple | list):
-        for item in node:
-            _collect(item, names, bound)
-
-
-def _children(node: object) -> Iterator[object]:
-    for field in dataclasses.fields(node):  # type: ignore[arg-type]
-        value = getattr(node, field.name)
-        if dataclasses.is_dataclass(value) or isinstance(value, tuple | list):
-            yield value
+def _collect(query: ast.Query) -> set[str]:
+    names: set[str] = set()
+    bound: set[str] = set()
+    for node in ast.walk(query):
+        if isinstance(node, ast.TableRef):
+            names.add(node.name)
+        elif isinstance(node, ast.Let | ast.As):
+            bound.add(node.name)
+        elif isinstance(node, ast.Function):
+            bound.update(p.name for p in node.parameters)
+    return names - bound

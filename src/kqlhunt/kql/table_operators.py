@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from kqlhunt.kql import ast
 from kqlhunt.kql.tokens import TokenType
-from kqlhunt.types import KqlType
 
 if TYPE_CHECKING:
     from kqlhunt.kql.parser import Parser
@@ -283,22 +282,8 @@ OPERATORS: dict[str, Callable[[Parser, int], ast.Operator]] = {
 def parse_externaldata(p: Parser) -> ast.Tabular:
     """`externaldata (Name: type, ...) [ "uri", ... ] [with (name = value, ...)]`."""
     start = p.advance().offset
-    p.expect_op("(", "after 'externaldata'")
-    columns: list[tuple[str, KqlType]] = []
-    while not p.tok.is_op(")"):
-        name = p.expect_name("a column name")
-        p.expect_op(":", f"after column '{name}'")
-        columns.append((name, p.parse_type_name()))
-        if not p.accept_op(","):
-            break
-    p.expect_op(")", "to close the externaldata schema")
-    p.expect_op("[", "before the externaldata storage addresses")
-    uris: list[ast.Expr] = []
-    while not p.tok.is_op("]"):
-        uris.append(p.parse_expr())
-        if not p.accept_op(","):
-            break
-    p.expect_op("]", "to close the externaldata storage addresses")
+    columns = p.parse_schema("externaldata")
+    uris = p.parse_bracketed_exprs("the externaldata storage addresses")
     properties: list[tuple[str, ast.Expr]] = []
     if p.tok.is_word("with"):
         p.advance()
@@ -310,7 +295,7 @@ def parse_externaldata(p: Parser) -> ast.Tabular:
             if not p.accept_op(","):
                 break
         p.expect_op(")", "to close the externaldata properties")
-    return ast.ExternalData(tuple(columns), tuple(uris), tuple(properties), offset=start)
+    return ast.ExternalData(columns, uris, tuple(properties), offset=start)
 
 
 SOURCES: dict[str, Callable[[Parser], ast.Tabular]] = {
