@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,10 @@ from kqlhunt.types import KqlType
 
 # The backend an Engine uses when none is named.
 DEFAULT_BACKEND = "duckdb"
+
+# Names of the intermediate tables compiled queries read, unique in the process: engines on
+# Spark share one session.
+_SETTLED_NAMES = (f"__kqlhunt_settled_{n}" for n in itertools.count(1))
 
 
 class Engine:
@@ -45,6 +50,8 @@ class Engine:
         self.schemas: dict[str, dict[str, KqlType]] = {}
         # Compiled queries by text, source name and pinned clock; valid while the schemas stay.
         self._compiled: dict[tuple[str, str, datetime], CompiledQuery] = {}
+        # Intermediate tables compiled queries read (see `materialize`), oldest first.
+        self._settled: list[str] = []
         self.add_tables(tables)
 
     def add_tables(self, tables: Iterable[TableData]) -> None:
@@ -53,6 +60,7 @@ class Engine:
         for table in tables:
             self.schemas[table.name] = dict(table.columns)
         self._compiled.clear()
+        self._drop_settled(0)
 
     def compile(self, text: str, source_name: str = "<query>") -> CompiledQuery:
         """Compile a query against the engine's tables; repeated texts are compiled once.
@@ -60,26 +68,52 @@ class Engine:
         With no pinned `now`, every compilation reads the clock, so nothing is cached.
         """
         if self.now is None:
-            return compile_query(
-                text, self.schemas, now=None, source_name=source_name, probe=self.probe
-            )
+            return self._compile(text, source_name)
         key = (text, source_name, self.now)
         cached = self._compiled.get(key)
         if cached is None:
-            cached = compile_query(
-                text, self.schemas, now=self.now, source_name=source_name, probe=self.probe
-            )
-            self._compiled[key] = cached
+            cached = self._compiled[key] = self._compile(text, source_name)
         return cached
+
+    def _compile(self, text: str, source_name: str) -> CompiledQuery:
+        return compile_query(
+            text,
+            self.schemas,
+            now=self.now,
+            source_name=source_name,
+            probe=self.probe,
+            materialize=self.materialize,
+        )
 
     def probe(self, select: exp.Select, columns: dict[str, KqlType]) -> list[tuple[Any, ...]]:
         """Rows of a SELECT the compiler needs to see (output columns that depend on data)."""
         read = frozenset(t.name for t in select.find_all(exp.Table))
         return self.backend.run(CompiledQuery(select, columns, read)).rows
 
+    def materialize(self, select: exp.Select, columns: dict[str, KqlType]) -> str:
+        """Compute a SELECT once into a table of the backend and name it: the input of an
+        operator the compiler probes, which the query then reads instead of computing it again.
+        The table lives as long as the compiled queries that read it."""
+        name = next(_SETTLED_NAMES)
+        read = frozenset(t.name for t in select.find_all(exp.Table))
+        self.backend.materialize(name, CompiledQuery(select, columns, read))
+        self._settled.append(name)
+        return name
+
     def query(self, text: str, source_name: str = "<query>") -> QueryResult:
         """Compile and run a KQL query. Errors carry the position in `text`."""
-        return self.backend.run(self.compile(text, source_name))
+        made = len(self._settled)
+        try:
+            return self.backend.run(self.compile(text, source_name))
+        finally:
+            if self.now is None:  # nothing is cached: no other query reads what this one made
+                self._drop_settled(made)
+
+    def _drop_settled(self, keep: int) -> None:
+        """Drop the intermediate tables made after the first `keep`."""
+        while len(self._settled) > keep:
+            self.backend.drop(self._settled.pop())
 
     def close(self) -> None:
+        self._drop_settled(0)
         self.backend.close()

@@ -41,31 +41,39 @@ def parse_xml_json(text: str | None) -> str | None:
     return json.dumps({_name(root): _value(root, {})}, ensure_ascii=False)
 
 
+def _local(name: str) -> str:
+    """A tag or attribute name without its `{namespace}`."""
+    return name.rpartition("}")[2] if name[:1] == "{" else name
+
+
 def _name(element: Any) -> str:
-    qualified = etree.QName(element)
+    local = _local(element.tag)
     prefix = element.prefix
-    return f"{prefix}:{qualified.localname}" if prefix else qualified.localname
+    return f"{prefix}:{local}" if prefix else local
 
 
 def _value(element: Any, parent_namespaces: dict[str | None, str]) -> Any:
     properties: dict[str, Any] = {}
-    namespaces = dict(element.nsmap)
-    for prefix, uri in namespaces.items():
-        if parent_namespaces.get(prefix) != uri:
-            properties["@xmlns" if prefix is None else f"@xmlns:{prefix}"] = uri
+    namespaces = element.nsmap
+    if namespaces != parent_namespaces:
+        for prefix, uri in namespaces.items():
+            if parent_namespaces.get(prefix) != uri:
+                properties["@xmlns" if prefix is None else f"@xmlns:{prefix}"] = uri
     for key, value in element.attrib.items():
-        qualified = etree.QName(key)
-        properties["@" + qualified.localname] = value
-    texts = [element.text] + [child.tail for child in element]
-    text = "".join(t.strip() for t in texts if t and t.strip())
-    children = [child for child in element if isinstance(child.tag, str)]
-    if not properties and not children:
+        properties["@" + _local(key)] = value
+    text = element.text
+    text = text.strip() if text else ""
+    grouped: dict[str, list[Any]] = {}
+    for child in element:
+        tail = child.tail
+        if tail and (tail := tail.strip()):
+            text += tail
+        if isinstance(child.tag, str):
+            grouped.setdefault(_name(child), []).append(_value(child, namespaces))
+    if not properties and not grouped:
         return text or None
     if text:
         properties["#text"] = text
-    grouped: dict[str, list[Any]] = {}
-    for child in children:
-        grouped.setdefault(_name(child), []).append(_value(child, namespaces))
     for name, values in grouped.items():
         properties[name] = values[0] if len(values) == 1 else values
     return properties

@@ -8,11 +8,14 @@ typed by their values (the conformance cases pin the documented examples).
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 
+from kqlhunt.backends.duckdb import DuckDBBackend
 from kqlhunt.compiler import compile_query
+from kqlhunt.engine import Engine
 from kqlhunt.errors import KqlSemanticError, UnsupportedKqlError
 from tests.kql.semantics import run
 
@@ -96,3 +99,46 @@ def test_refusals_and_errors_are_named() -> None:
         run("print State = '' | evaluate pivot(State)")
     with pytest.raises(KqlSemanticError, match="unknown column 'Nope'"):
         run(STORMS + "| evaluate pivot(Nope)")
+
+
+SYSMON_PIVOT = (
+    "datatable(Computer: string, EventData: string)["
+    "'WS1', \"<DataItem><EventData><Data Name='Image'>a.exe</Data><Data Name='User'>X</Data>"
+    '</EventData></DataItem>", '
+    "'WS2', \"<DataItem><EventData><Data Name='Image'>b.exe</Data><Data Name='Pid'>7</Data>"
+    '</EventData></DataItem>"] '
+    "| extend EventData = parse_xml(EventData).DataItem.EventData.Data "
+    "| mv-expand bagexpansion=array EventData "
+    "| evaluate bag_unpack(EventData) "
+    "| extend Key = tostring(column_ifexists('@Name', '')), Value = column_ifexists('#text', '') "
+    "| evaluate pivot(Key, any(Value), Computer)"
+)
+
+
+PIVOTED = [("WS1", "a.exe", "", "X"), ("WS2", "b.exe", "7", "")]
+
+
+def _settled_tables(engine: Engine) -> list[str]:
+    backend = engine.backend
+    assert isinstance(backend, DuckDBBackend)
+    names = backend.connection.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+    return [name for (name,) in names if name.startswith("__kqlhunt_settled_")]
+
+
+def test_a_probed_input_is_computed_once_and_read_by_the_query() -> None:
+    engine = Engine(now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    compiled = engine.compile(SYSMON_PIVOT)
+    # The query reads the tables the probes looked at, not the XML parsing again.
+    assert any(t.startswith("__kqlhunt_settled_") for t in compiled.tables)
+    assert "KQLHUNT_PARSE_XML" not in compiled.to_sql("duckdb")
+    result = engine.backend.run(compiled)
+    assert sorted(result.rows) == PIVOTED
+    assert len(_settled_tables(engine)) == 2  # kept while the compiled query is cached
+    engine.add_tables([])  # new data: the cache and the tables it read are gone
+    assert _settled_tables(engine) == []
+
+
+def test_without_a_pinned_clock_a_query_leaves_no_intermediate_table() -> None:
+    engine = Engine()
+    assert sorted(engine.query(SYSMON_PIVOT).rows) == PIVOTED
+    assert _settled_tables(engine) == []

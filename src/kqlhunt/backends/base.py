@@ -26,6 +26,12 @@ class Backend(Protocol):
     def run(self, query: CompiledQuery) -> QueryResult:
         """Execute a compiled query and return its rows as Python values."""
 
+    def materialize(self, name: str, query: CompiledQuery) -> None:
+        """Compute a query's rows once into a table `name` that later queries read."""
+
+    def drop(self, name: str) -> None:
+        """Forget a table made by `materialize`."""
+
     def close(self) -> None:
         """Release the engine's resources."""
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 import duckdb
 import pyarrow as pa
-from duckdb.func import FunctionNullHandling
+from duckdb.func import FunctionNullHandling, PythonUDFType
 from duckdb.sqltypes import VARCHAR
 from sqlglot import exp
 
@@ -35,6 +36,10 @@ def _naive_timestamps(table: pa.Table) -> pa.Table:
         else:
             fields.append(field)
     return table.cast(pa.schema(fields))
+
+
+def _parse_xml_batch(texts: pa.Array) -> pa.Array:
+    return pa.array([parse_xml_json(text) for text in texts.to_pylist()], type=pa.string())
 
 
 def _quote(name: str) -> str:
@@ -115,9 +120,10 @@ class DuckDBBackend:
         self.connection.execute("SET TimeZone = 'UTC'")
         self.connection.create_function(
             PARSE_XML_FUNCTION,
-            parse_xml_json,
+            _parse_xml_batch,
             [VARCHAR],
             VARCHAR,
+            type=PythonUDFType.ARROW,  # a batch of values per call, not one call per row
             null_handling=FunctionNullHandling.SPECIAL,
             side_effects=False,
         )
@@ -162,8 +168,11 @@ class DuckDBBackend:
     def run(self, query: CompiledQuery) -> QueryResult:
         sql = duckdb_sql(query)
         log.debug("DuckDB SQL: %s", sql)
+        return to_result(query, self._execute(sql))
+
+    def _execute(self, sql: str) -> list[tuple[Any, ...]]:
         try:
-            rows = self.connection.execute(sql).fetchall()
+            return self.connection.execute(sql).fetchall()
         except duckdb.Error as error:
             raise BackendError(f"DuckDB failed to run the compiled query: {error}") from error
         except RuntimeError as error:
@@ -171,7 +180,14 @@ class DuckDBBackend:
             if str(error) == _INTERRUPTED:
                 raise KeyboardInterrupt from error
             raise
-        return to_result(query, rows)
+
+    def materialize(self, name: str, query: CompiledQuery) -> None:
+        sql = f"CREATE OR REPLACE TEMP TABLE {_quote(name)} AS {duckdb_sql(query)}"
+        log.debug("DuckDB SQL: %s", sql)
+        self._execute(sql)
+
+    def drop(self, name: str) -> None:
+        self.connection.execute(f"DROP TABLE IF EXISTS {_quote(name)}")
 
     def close(self) -> None:
         self.connection.close()

@@ -227,6 +227,7 @@ class SparkBackend:
             builder = builder.config(key, value)
         self.session: Any = builder.getOrCreate()
         self.session.sparkContext.setLogLevel("OFF")
+        self._materialized: dict[str, Any] = {}
         # Failed queries come back as BackendError; Spark's own report of them is noise.
         logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
 
@@ -255,16 +256,32 @@ class SparkBackend:
         return self.session.createDataFrame(data)
 
     def run(self, query: CompiledQuery) -> QueryResult:
-        sql = spark_sql(query)
-        log.debug("Spark SQL: %s", sql)
-        try:
-            arrow = self.session.sql(sql).toArrow()
-        except Exception as error:  # py4j and Spark analysis errors have no common base
-            raise BackendError(f"Spark failed to run the compiled query: {error}") from error
+        arrow = self._computed(query, lambda frame: frame.toArrow())
         rows = list(
             zip(*(arrow.column(i).to_pylist() for i in range(arrow.num_columns)), strict=True)
         )
         return to_result(query, rows)
+
+    def materialize(self, name: str, query: CompiledQuery) -> None:
+        # A local checkpoint computes the rows now, keeps them on the executors and cuts the
+        # lineage, so that later queries over the view do not compute them again.
+        frame = self._computed(query, lambda frame: frame.localCheckpoint())
+        frame.createOrReplaceTempView(view_name(name))
+        self._materialized[name] = frame
+
+    def drop(self, name: str) -> None:
+        frame = self._materialized.pop(name, None)
+        if frame is not None:
+            self.session.catalog.dropTempView(view_name(name))
+            frame.unpersist()
+
+    def _computed(self, query: CompiledQuery, action: Callable[[Any], Any]) -> Any:
+        sql = spark_sql(query)
+        log.debug("Spark SQL: %s", sql)
+        try:
+            return action(self.session.sql(sql))
+        except Exception as error:  # py4j and Spark analysis errors have no common base
+            raise BackendError(f"Spark failed to run the compiled query: {error}") from error
 
     def close(self) -> None:
         """Sessions are shared per process and stay up for later engines."""

@@ -15,7 +15,7 @@ from kqlhunt.compiler import (
 )
 from kqlhunt.compiler.functions_user import bind_let
 from kqlhunt.compiler.relation import ROW_ORDER
-from kqlhunt.compiler.scope import Probe, QueryContext
+from kqlhunt.compiler.scope import Materialize, Probe, QueryContext
 from kqlhunt.compiler.tabular import TabularCompiler
 from kqlhunt.kql.parser import parse_query
 from kqlhunt.types import KqlType
@@ -40,6 +40,7 @@ def compile_query(
     now: datetime | None = None,
     source_name: str = "<query>",
     probe: Probe | None = None,
+    materialize: Materialize | None = None,
 ) -> CompiledQuery:
     """Parse and compile a KQL query against the schemas of the given tables.
 
@@ -50,6 +51,9 @@ def compile_query(
         source_name: how errors name the query (a rule file, "<query>").
         probe: runs a SELECT over the data, for the operators whose output columns depend on
             the data (`bag_unpack` and `pivot` without a schema); without it they are refused.
+        materialize: computes the input of such an operator once into a table of the engine,
+            which both the probe and the query then read; without it the input is computed
+            by each of them.
 
     Raises:
         KqlSyntaxError, UnsupportedKqlError, KqlSemanticError: with the position in `text`.
@@ -61,6 +65,7 @@ def compile_query(
         now=now or datetime.now(timezone.utc),
         tables={name: dict(cols) for name, cols in tables.items()},
         probe=probe,
+        materialize=materialize,
     )
     for let in query.lets:
         bind_let(context, let)

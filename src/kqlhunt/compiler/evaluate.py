@@ -4,7 +4,9 @@ Their output columns depend on the data: the keys of the bags, the values of the
 With an output schema (`T | evaluate bag_unpack(d) : (*, Name: string, Age: long)`) the query
 says them; without one the compiler asks the data through the context's probe, as Kusto does
 when it runs the query, and compiles against what it finds. With no data at hand (a query
-compiled alone, as `lint` compiles) they are refused by name.
+compiled alone, as `lint` compiles) they are refused by name. Where the engine can hold an
+intermediate table, the plugin's input is computed once into one (`settled`), and both the probe
+and the query read it: an input that parses XML or expands arrays is not computed twice.
 
 `bag_unpack` adds the keys in alphabetical order after the input's other columns, each typed by
 its values (whole numbers long, other numbers real, text string, true/false bool, anything else
@@ -53,6 +55,17 @@ def probe(
             "its columns come from the data; run the query over data, or give the schema",
         )
     return tc.context.probe(select, columns)
+
+
+def settled(tc: TabularCompiler, relation: Relation) -> Relation:
+    """The relation computed once into a table of the engine, or as it is where the engine
+    cannot hold one; the same rows and columns either way."""
+    materialize = tc.context.materialize
+    if materialize is None:
+        return relation
+    name = materialize(relation.select, relation.columns)
+    select = exp.select(exp.Star()).from_(exp.Table(this=exp.to_identifier(name, quoted=True)))
+    return Relation(select, dict(relation.columns), relation.ordered)
 
 
 # DuckDB's json_type names -> the column type a key takes.
@@ -136,6 +149,7 @@ def bag_unpack(tc: TabularCompiler, relation: Relation, node: ast.Evaluate) -> R
 
     bag = relation.column_sql(column)
     if node.schema is None:
+        relation = settled(tc, relation)
         keys = _bag_keys(tc, relation, column, node)
         unpacked = {prefix + k: t for k, t in keys.items() if k not in ignored}
         keeps_input, in_place = True, True

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from kqlhunt.compiler.conversions import convert
-from kqlhunt.compiler.evaluate import probe
+from kqlhunt.compiler.evaluate import probe, settled
 from kqlhunt.compiler.relation import Relation, aliased
 from kqlhunt.compiler.sqltypes import Typed
 from kqlhunt.kql import ast
@@ -66,6 +66,7 @@ def pivot(tc: TabularCompiler, relation: Relation, node: ast.Evaluate) -> Relati
         read = {n.name for n in ast.walk(aggregation, into_tables=False) if isinstance(n, ast.Name)}
         groups = [n for n in relation.columns if n != column and n not in read]
 
+    relation = settled(tc, relation)
     values = _values(tc, relation, column, node)
     taken = set(groups)
     aggregates: list[ast.Assignment] = []

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 Probe = Callable[["exp.Select", dict[str, KqlType]], list[tuple[Any, ...]]]
 """Runs a SELECT whose result columns have the given KQL types; returns its rows."""
 
+Materialize = Callable[["exp.Select", dict[str, KqlType]], str]
+"""Computes a SELECT once into a table the rest of the query can read; returns its name."""
+
 
 @dataclass
 class QueryContext:
@@ -39,6 +42,9 @@ class QueryContext:
     # Runs a SELECT over the data and returns its rows, for the operators whose output columns
     # depend on the data (bag_unpack and pivot without a schema); None where no data is at hand.
     probe: Probe | None = None
+    # Computes an intermediate relation once, so that what a probe looked at is not computed
+    # again by the query; None where the engine cannot hold one (the relation is then inlined).
+    materialize: Materialize | None = None
 
     def position(self, offset: int) -> SourcePosition:
         return position_of(self.text, offset, self.source_name)
