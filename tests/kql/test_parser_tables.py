@@ -73,7 +73,8 @@ def test_range_and_materialize() -> None:
     assert isinstance(body, ast.Range)
     assert body.column == "x" and body.stop == ast.Name("end")
     let = parse_query("let m = materialize(T | take 1); m").lets[0]
-    assert isinstance(let.value, ast.Pipeline)
+    assert isinstance(let.value, ast.Materialize) and let.value.offset == 8
+    assert isinstance(let.value.source, ast.Pipeline)
 
 
 def test_serialize_as_invoke() -> None:

@@ -8,8 +8,11 @@ from typing import Any
 import pytest
 
 from kqlhunt.catalog import TableData
+from kqlhunt.compiler import compile_query
+from kqlhunt.engine import Engine
 from kqlhunt.errors import KqlSemanticError, UnsupportedKqlError
 from kqlhunt.types import KqlType
+from tests.conftest import PINNED_NOW
 from tests.kql.semantics import dt, run, ts
 
 S, L = KqlType.STRING, KqlType.LONG
@@ -117,6 +120,24 @@ def test_function_errors(query: str, message: str) -> None:
 def test_materialize_reads_as_its_table() -> None:
     query = "let M = materialize(Procs | where Pid > 1); M | join kind=inner M on Pid | count"
     assert rows(query) == [(2,)]
+
+
+def test_materialize_computes_its_rows_once_for_every_read() -> None:
+    engine = Engine([procs()], now=PINNED_NOW)
+    query = (
+        "let M = materialize(Procs | where Pid > 1 | extend Twice = Pid * 2); "
+        "M | join kind=inner (M | where Twice > 4) on Pid | project Name, Twice1"
+    )
+    try:
+        compiled = engine.compile(query)
+        # Both reads of M read one table the engine computed; Procs itself is not read again.
+        (table,) = compiled.tables
+        assert table.startswith("__kqlhunt_settled_")
+        assert engine.backend.run(compiled).rows == [("c.exe", 6)]
+    finally:
+        engine.close()
+    # Without an engine the rows are the same, computed where they are read.
+    assert compile_query(query, {"Procs": procs().columns}).tables == {"Procs"}
 
 
 def test_toscalar_takes_the_first_cell() -> None:

@@ -23,7 +23,7 @@ from sqlglot import exp
 
 from kqlhunt.compiler.conversions import convert
 from kqlhunt.compiler.dynamic import computed_key_path, extract, is_bag, json_type, key_path
-from kqlhunt.compiler.relation import Relation, aliased
+from kqlhunt.compiler.relation import Relation, aliased, reading
 from kqlhunt.compiler.sqltypes import Typed
 from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
@@ -63,9 +63,7 @@ def settled(tc: TabularCompiler, relation: Relation) -> Relation:
     materialize = tc.context.materialize
     if materialize is None:
         return relation
-    name = materialize(relation.select, relation.columns)
-    select = exp.select(exp.Star()).from_(exp.Table(this=exp.to_identifier(name, quoted=True)))
-    return Relation(select, dict(relation.columns), relation.ordered)
+    return reading(materialize(relation.select, relation.columns), relation)
 
 
 # DuckDB's json_type names -> the column type a key takes.

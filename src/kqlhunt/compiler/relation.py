@@ -26,6 +26,12 @@ class Relation:
         return [exp.column(ROW_ORDER, quoted=True)] if self.ordered else []
 
 
+def reading(table: str, relation: Relation) -> Relation:
+    """A relation over `table`, which holds the rows and columns of `relation`."""
+    select = exp.select(exp.Star()).from_(exp.Table(this=exp.to_identifier(table, quoted=True)))
+    return Relation(select, dict(relation.columns), relation.ordered)
+
+
 def aliased(sql: exp.Expr, name: str) -> exp.Expr:
     if isinstance(sql, exp.Column) and sql.name == name:
         return sql

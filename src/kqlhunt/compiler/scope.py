@@ -45,6 +45,8 @@ class QueryContext:
     # Computes an intermediate relation once, so that what a probe looked at is not computed
     # again by the query; None where the engine cannot hold one (the relation is then inlined).
     materialize: Materialize | None = None
+    # `materialize(T)` nodes already computed: the node's identity -> its table and relation.
+    materialized: dict[int, tuple[str, Relation]] = field(default_factory=dict)
 
     def position(self, offset: int) -> SourcePosition:
         return position_of(self.text, offset, self.source_name)

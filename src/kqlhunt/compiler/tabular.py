@@ -15,7 +15,7 @@ from sqlglot import exp
 from kqlhunt.compiler.expressions import ExpressionCompiler
 from kqlhunt.compiler.functions_user import table_reference
 from kqlhunt.compiler.join import push_join_filters
-from kqlhunt.compiler.relation import ROW_ORDER, Relation, aliased
+from kqlhunt.compiler.relation import ROW_ORDER, Relation, aliased, reading
 from kqlhunt.compiler.result_names import ListNames, default_name
 from kqlhunt.compiler.scope import QueryContext, Scope
 from kqlhunt.compiler.sqltypes import Typed, cast
@@ -197,6 +197,22 @@ class TabularCompiler:
             method = getattr(self, "visit_" + type(operator).__name__)
             relation = method(relation, operator)
         return relation
+
+    def visit_Materialize(self, node: ast.Materialize) -> Relation:
+        """T's rows computed once: a `let` bound to `materialize(T)` and read several times
+        reads one table. Inside a function call the body depends on the arguments, so each
+        call computes its own."""
+        context = self.context
+        done = context.materialized.get(id(node))
+        if done is not None:
+            return reading(*done)
+        relation = self.compile(node.source)
+        if context.materialize is None:
+            return relation
+        table = context.materialize(relation.select, relation.columns)
+        if not context.calls:
+            context.materialized[id(node)] = (table, relation)
+        return reading(table, relation)
 
     # -- row filters and column operators ------------------------------------------------------
 

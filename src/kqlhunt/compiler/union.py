@@ -104,7 +104,7 @@ def _leg_names(node: ast.Union) -> list[str]:
     """The table names and patterns a union's legs read, in order."""
     names: list[str] = []
     for leg in node.legs:
-        while isinstance(leg, ast.Pipeline):
+        while isinstance(leg, ast.Pipeline | ast.Materialize):
             leg = leg.source
         if isinstance(leg, ast.TableRef):
             names.append(leg.name)
@@ -117,7 +117,7 @@ def _leg_names(node: ast.Union) -> list[str]:
 
 def _resolvable(context: QueryContext, leg: ast.Tabular) -> bool:
     """Whether the tables a leg reads all exist (isfuzzy drops the legs that do not)."""
-    while isinstance(leg, ast.Pipeline):
+    while isinstance(leg, ast.Pipeline | ast.Materialize):
         leg = leg.source
     if isinstance(leg, ast.TableRef):
         return _known(context, leg.name)

@@ -168,6 +168,13 @@ class Pipeline(Tabular):
 
 
 @dataclass(frozen=True, slots=True)
+class Materialize(Tabular):
+    """`materialize(T)`: T's rows, computed once however often the query reads them."""
+
+    source: Tabular
+
+
+@dataclass(frozen=True, slots=True)
 class Assignment:
     """`Name = expr` or a bare `expr` (name None) in extend, project, summarize, print."""
 

@@ -192,12 +192,12 @@ def parse_range(p: Parser) -> ast.Tabular:
 
 
 def parse_materialize(p: Parser) -> ast.Tabular:
-    """`materialize(T)` caches T for reuse; the rows are T's, so it reads as T."""
-    p.expect_word("materialize")
+    """`materialize(T)`: T's rows, computed once for every read of them."""
+    offset = p.expect_word("materialize").offset
     p.expect_op("(", "after 'materialize'")
     inner = p.parse_tabular()
     p.expect_op(")", "to close 'materialize('")
-    return inner
+    return ast.Materialize(inner, offset=offset)
 
 
 # -- operators that name or order rows --------------------------------------------------------
