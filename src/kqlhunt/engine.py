@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,8 @@ DEFAULT_BACKEND = "duckdb"
 # Names of the intermediate tables compiled queries read, unique in the process: engines on
 # Spark share one session.
 _SETTLED_NAMES = (f"__kqlhunt_settled_{n}" for n in itertools.count(1))
+# SQL whose rows differ from one computation to the next: never shared between queries.
+_RANDOM = re.compile(r"\b(?:RANDOM|RAND|UUID|GEN_RANDOM_UUID)\s*\(", re.IGNORECASE)
 
 
 class Engine:
@@ -50,8 +53,10 @@ class Engine:
         self.schemas: dict[str, dict[str, KqlType]] = {}
         # Compiled queries by text, source name and pinned clock; valid while the schemas stay.
         self._compiled: dict[tuple[str, str, datetime], CompiledQuery] = {}
-        # Intermediate tables compiled queries read (see `materialize`), oldest first.
+        # Intermediate tables compiled queries read (see `materialize`), oldest first, and the
+        # SQL each holds the rows of: queries that share a first part share its table.
         self._settled: list[str] = []
+        self._settled_sql: dict[str, str] = {}
         self.add_tables(tables)
 
     def add_tables(self, tables: Iterable[TableData]) -> None:
@@ -92,12 +97,19 @@ class Engine:
 
     def materialize(self, select: exp.Select, columns: dict[str, KqlType]) -> str:
         """Compute a SELECT once into a table of the backend and name it: the input of an
-        operator the compiler probes, which the query then reads instead of computing it again.
-        The table lives as long as the compiled queries that read it."""
-        name = next(_SETTLED_NAMES)
-        read = frozenset(t.name for t in select.find_all(exp.Table))
-        self.backend.materialize(name, CompiledQuery(select, columns, read))
-        self._settled.append(name)
+        operator the compiler probes, or a `materialize()`, which the query then reads instead
+        of computing it again. Queries whose SQL up to that point is the same (rules that
+        start alike) share the table. It lives as long as the compiled queries that read it."""
+        query = CompiledQuery(
+            select, columns, frozenset(t.name for t in select.find_all(exp.Table))
+        )
+        sql = query.to_sql(self.backend.dialect)
+        name = self._settled_sql.get(sql)
+        if name is None or _RANDOM.search(sql):
+            name = next(_SETTLED_NAMES)
+            self.backend.materialize(name, query)
+            self._settled.append(name)
+            self._settled_sql[sql] = name
         return name
 
     def query(self, text: str, source_name: str = "<query>") -> QueryResult:
@@ -112,7 +124,9 @@ class Engine:
     def _drop_settled(self, keep: int) -> None:
         """Drop the intermediate tables made after the first `keep`."""
         while len(self._settled) > keep:
-            self.backend.drop(self._settled.pop())
+            name = self._settled.pop()
+            self._settled_sql = {s: n for s, n in self._settled_sql.items() if n != name}
+            self.backend.drop(name)
 
     def close(self) -> None:
         self._drop_settled(0)

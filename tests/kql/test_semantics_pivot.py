@@ -138,6 +138,15 @@ def test_a_probed_input_is_computed_once_and_read_by_the_query() -> None:
     assert _settled_tables(engine) == []
 
 
+def test_queries_that_start_alike_share_the_computed_input() -> None:
+    engine = Engine(now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    first = engine.compile(SYSMON_PIVOT)
+    second = engine.compile(SYSMON_PIVOT + " | where Image == 'b.exe'")
+    assert second.tables == first.tables
+    assert len(_settled_tables(engine)) == 2
+    assert engine.backend.run(second).rows == [PIVOTED[1]]
+
+
 def test_without_a_pinned_clock_a_query_leaves_no_intermediate_table() -> None:
     engine = Engine()
     assert sorted(engine.query(SYSMON_PIVOT).rows) == PIVOTED
