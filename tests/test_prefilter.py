@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from kqlhunt.catalog import TableData
@@ -93,6 +94,23 @@ def test_reduce_table_keeps_rows_meeting_any_requirement() -> None:
     assert reduced.data.column("CommandLine").to_pylist() == ["run MIMIKATZ now", "whoami /all"]
 
 
+def test_reduce_table_reads_only_the_matching_rows_of_parquet_files(tmp_path: Path) -> None:
+    columns = {"CommandLine": KqlType.STRING, "n": KqlType.LONG}
+    newer = TableData.from_rows(
+        "T", columns, [{"CommandLine": c, "n": i} for i, c in enumerate(("mimikatz", "dir"))]
+    )
+    older = TableData.from_rows("T", {"n": KqlType.LONG}, [{"n": 7}])  # before CommandLine
+    files = []
+    for name, part in (("a", newer), ("b", older)):
+        files.append(str(tmp_path / f"{name}.parquet"))
+        pq.write_table(part.data, files[-1])
+    table = TableData.from_parquet("T", columns, files, rows=3)
+
+    reduced = reduce_table(table, [Requirement("T", frozenset({("CommandLine", "MIMIKATZ")}))])
+
+    assert not reduced.files and reduced.data.to_pylist() == [{"CommandLine": "mimikatz", "n": 0}]
+
+
 @pytest.mark.corpus
 def test_corpus_rules_give_the_same_rows_over_the_reduced_tables(corpus: Path) -> None:
     from kqlhunt.normalize import read_logs
@@ -129,11 +147,12 @@ def test_corpus_rules_give_the_same_rows_over_the_reduced_tables(corpus: Path) -
     assert checked >= 50
 
 
-def test_hunting_many_rules_gives_what_each_rule_gives_alone() -> None:
+def test_hunting_many_rules_gives_what_each_rule_gives_alone(tmp_path: Path) -> None:
     from kqlhunt.hunt import hunt
     from kqlhunt.normalize import read_logs
     from kqlhunt.rules import parse_rule
     from kqlhunt.samples import sample_logs
+    from kqlhunt.workspace import Workspace, ingest
 
     queries = [
         "imProcessCreate | where CommandLine has 'Invoke-Command'",
@@ -145,13 +164,15 @@ def test_hunting_many_rules_gives_what_each_rule_gives_alone() -> None:
         parse_rule(f"id: 5e1c3a4b-0000-4000-8000-00000000000{i}\nname: R{i}\nquery: {q!r}\n")
         for i, q in enumerate(queries)
     ]
-    tables = list(read_logs(sample_logs()).tables.values())
+    ingest(sample_logs(), tmp_path)
+    in_memory = list(read_logs(sample_logs()).tables.values())
+    in_workspace = list(Workspace(tmp_path).tables().values())
 
-    together = hunt(rules, tables)
-    alone = [hunt([rule], tables)[0] for rule in rules]
-
-    for batch, single in zip(together, alone, strict=True):
-        assert sorted(repr(a.row) for a in batch.alerts) == sorted(
-            repr(a.row) for a in single.alerts
-        )
-    assert [len(o.alerts) for o in together][2] == 3
+    for tables in (in_memory, in_workspace):
+        together = hunt(rules, tables)
+        alone = [hunt([rule], tables)[0] for rule in rules]
+        for batch, single in zip(together, alone, strict=True):
+            assert sorted(repr(a.row) for a in batch.alerts) == sorted(
+                repr(a.row) for a in single.alerts
+            )
+        assert [len(o.alerts) for o in together][2] == 3

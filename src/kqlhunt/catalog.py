@@ -3,10 +3,11 @@ Parquet files that hold it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kqlhunt.types import KqlType
@@ -83,15 +84,26 @@ class TableData:
         """Which of the columns the Parquet files hold (each file's footer is read)."""
         return FileColumns.of(self.files)
 
-    def read_files(self) -> pa.Table:
+    def read_files(
+        self, where: Callable[[frozenset[str]], pc.Expression | None] | None = None
+    ) -> pa.Table:
         """The rows of the Parquet files in memory, with the table's columns and Arrow types; a
-        column a file lacks holds Kusto's empty value."""
+        column a file lacks holds Kusto's empty value.
+
+        `where` gives, for the column names a file holds, the filter its rows must pass (read
+        while the file is scanned, so only those rows are held), or None to skip the file.
+        """
         if not self.files:
             return self.data
         schema = self.arrow_schema
-        parts = []
+        parts = [schema.empty_table()]
         for path in self.files:
-            data = pq.read_table(path)
+            condition = None
+            if where is not None:
+                condition = where(frozenset(pq.read_schema(path).names))
+                if condition is None:
+                    continue
+            data = pq.read_table(path, filters=condition)
             arrays = [
                 data.column(f.name).cast(f.type)
                 if f.name in data.column_names

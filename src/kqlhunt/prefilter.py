@@ -13,10 +13,10 @@ rule's result is unchanged.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from kqlhunt.catalog import TableData
@@ -154,30 +154,37 @@ def rule_requirement(query_text: str, schemas: dict[str, dict[str, object]]) -> 
 
 
 def reduce_table(table: TableData, requirements: Iterable[Requirement]) -> TableData:
-    """The rows of `table` that meet at least one requirement on it."""
-    by_column: dict[str, set[str]] = {}
+    """The rows of `table` that meet at least one requirement on it, in memory. A table in
+    Parquet files is read once, and only its rows that meet one are held."""
+    patterns: dict[str, str] = {}
     for requirement in requirements:
         for column, needle in requirement.alternatives:
-            by_column.setdefault(column, set()).add(needle)
-    keep: pa.ChunkedArray | None = None
-    for column, needles in sorted(by_column.items()):
-        pattern = "(?i)" + "|".join(regex_escape(n) for n in sorted(needles))
-        hits = pc.match_substring_regex(table.data.column(column), pattern=pattern)
-        hits = pc.fill_null(hits, False)
-        keep = hits if keep is None else pc.or_(keep, hits)
-    if keep is None:
+            patterns.setdefault(column, "(?i)")
+            patterns[column] += ("|" if patterns[column] != "(?i)" else "") + regex_escape(needle)
+    if not patterns:
         return table
-    return TableData(table.name, table.columns, table.data.filter(keep))
+
+    def meets_one(held: frozenset[str]) -> pc.Expression | None:
+        """Rows whose columns hold a needle; None when the file holds none of the columns (an
+        absent column is empty, and holds no needle)."""
+        tests = [
+            pc.match_substring_regex(pc.field(column), pattern=pattern)
+            for column, pattern in sorted(patterns.items())
+            if column in held
+        ]
+        return functools.reduce(lambda a, b: a | b, tests) if tests else None
+
+    if table.files:
+        return TableData(table.name, table.columns, table.read_files(meets_one))
+    return TableData(table.name, table.columns, table.data.filter(meets_one(frozenset(patterns))))
 
 
 def plan(queries: list[str], tables: list[TableData]) -> tuple[list[TableData], list[bool]] | None:
     """Reduced tables for a batch of queries, and which queries may run over them.
 
-    None when no query has a requirement or a table is not in memory (a workspace table is
-    scanned in place, where the engine pushes each rule's own filters down instead).
+    None when no query has a requirement. Only the tables some requirement is on are reduced
+    (a table in Parquet files is scanned once for all of them); the others stay as they are.
     """
-    if any(t.files for t in tables):
-        return None
     schemas: dict[str, dict[str, object]] = {t.name: dict(t.columns) for t in tables}
     requirements = [rule_requirement(q, schemas) for q in queries]
     if not any(requirements):
