@@ -182,14 +182,31 @@ def reduce_table(table: TableData, requirements: Iterable[Requirement]) -> Table
 def plan(queries: list[str], tables: list[TableData]) -> tuple[list[TableData], list[bool]] | None:
     """Reduced tables for a batch of queries, and which queries may run over them.
 
-    None when no query has a requirement. Only the tables some requirement is on are reduced
-    (a table in Parquet files is scanned once for all of them); the others stay as they are.
+    None when no query has a requirement. Only the tables some requirement is on are reduced,
+    each once for the requirements on any of its names (the ASIM aliases share one table), and
+    a table in Parquet files is scanned once for all of them; the others stay as they are.
     """
     schemas: dict[str, dict[str, object]] = {t.name: dict(t.columns) for t in tables}
     requirements = [rule_requirement(q, schemas) for q in queries]
     if not any(requirements):
         return None
-    reduced = [
-        reduce_table(t, [r for r in requirements if r and r.table == t.name]) for t in tables
-    ]
-    return reduced, [r is not None for r in requirements]
+    by_data: dict[object, list[Requirement]] = {}
+    for table in tables:
+        on_table = [r for r in requirements if r and r.table == table.name]
+        by_data.setdefault(_identity(table), []).extend(on_table)
+    reduced: dict[object, TableData] = {}
+    narrowed = []
+    for table in tables:
+        key = _identity(table)
+        if not by_data[key]:
+            narrowed.append(table)
+            continue
+        if key not in reduced:
+            reduced[key] = reduce_table(table, by_data[key])
+        narrowed.append(dataclasses.replace(reduced[key], name=table.name))
+    return narrowed, [r is not None for r in requirements]
+
+
+def _identity(table: TableData) -> object:
+    """What tables registered under several names share: their files, or their Arrow data."""
+    return table.files or id(table.data)
