@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -209,27 +210,46 @@ def _naive_utc(table: pa.Table) -> pa.Table:
     return table.cast(pa.schema(fields))
 
 
+def spark_session(master: str | None = None, config: dict[str, str] | None = None) -> Any:
+    """The Spark session of this process with kqlhunt's settings, created on first use.
+
+    Args:
+        master: the master URL; by default `KQLHUNT_SPARK_MASTER`, else `local[*]`.
+        config: `spark.*` settings on top of `DEFAULT_CONFIG` (used when the session is
+            created; a session already running keeps its own).
+
+    On a local master, Python tasks run this interpreter (which has kqlhunt) unless
+    `PYSPARK_PYTHON` names another; on a cluster, `PYSPARK_PYTHON` names the executors' one.
+
+    Raises:
+        BackendError: PySpark is not installed.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:
+        raise BackendError(
+            "the Spark engine needs PySpark: pip install 'kqlhunt[spark]' (and Java 17)"
+        ) from error
+    url = master or os.environ.get("KQLHUNT_SPARK_MASTER", "local[*]")
+    if url.startswith("local"):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.master(url).appName("kqlhunt")
+    for key, value in {**DEFAULT_CONFIG, **(config or {})}.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("OFF")
+    # Failed queries come back as BackendError; Spark's own report of them is noise.
+    logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
+    return session
+
+
 class SparkBackend:
     name = "spark"
     dialect = "spark"
 
     def __init__(self, master: str | None = None, config: dict[str, str] | None = None) -> None:
-        try:
-            from pyspark.sql import SparkSession
-        except ImportError as error:
-            raise BackendError(
-                "the Spark engine needs PySpark: pip install 'kqlhunt[spark]' (and Java 17)"
-            ) from error
-        builder = SparkSession.builder.master(
-            master or os.environ.get("KQLHUNT_SPARK_MASTER", "local[*]")
-        ).appName("kqlhunt")
-        for key, value in {**DEFAULT_CONFIG, **(config or {})}.items():
-            builder = builder.config(key, value)
-        self.session: Any = builder.getOrCreate()
-        self.session.sparkContext.setLogLevel("OFF")
+        self.session: Any = spark_session(master, config)
         self._materialized: dict[str, Any] = {}
-        # Failed queries come back as BackendError; Spark's own report of them is noise.
-        logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
 
     def load(self, tables: Iterable[TableData]) -> None:
         # Aliases (imProcess, _Im_ProcessCreate, ...) share their data: one frame serves all.

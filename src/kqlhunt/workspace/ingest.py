@@ -85,6 +85,10 @@ TASK_FILES = 64
 
 Parsed = tuple[IngestStats, dict[str, Columns]]
 
+# What `_Run.select` keeps of a group: per table the positions of the rows kept (None: all
+# rows), and per table the rows kept from each file.
+Selection = tuple[dict[str, list[int]] | None, dict[str, list[int]]]
+
 
 @dataclass
 class FileResult:
@@ -116,8 +120,9 @@ class GroupResult:
     tables: dict[str, pa.Table]
 
 
-def parse_file(path: str, log_format: LogFormat | None) -> Parsed:
-    """Parse one file into the columns of each non-empty table, with the event key column."""
+def parse_file(path: str, log_format: LogFormat | None, display: str | None = None) -> Parsed:
+    """Parse one file into the columns of each non-empty table, with the event key column;
+    reports name it `display` (its path by default)."""
     stats = IngestStats()
     collector = RowCollector(dedupe=True)
 
@@ -126,7 +131,7 @@ def parse_file(path: str, log_format: LogFormat | None) -> Parsed:
             raise _Stopped
         collector.add(rows, stats)
 
-    read_file(Path(path), stats, emit, log_format=log_format)
+    read_file(Path(path), stats, emit, log_format=log_format, display=display)
     return stats, collector.columns()
 
 
@@ -148,7 +153,10 @@ def _init_worker(stop: Event) -> None:
 
 
 def parse_files(
-    paths: list[Path], log_format: LogFormat | None, known: frozenset[str] | None
+    paths: list[Path],
+    log_format: LogFormat | None,
+    known: frozenset[str] | None,
+    names: list[Path] | None = None,
 ) -> GroupResult:
     """Hash and parse a group of files; runs in a parser process.
 
@@ -157,24 +165,26 @@ def parse_files(
         log_format: read every file in this format instead of detecting it.
         known: hashes of content already stored; such files (and repeats within the group) are
             hashed, not parsed. None parses every file.
+        names: the name of each file in results and reports (the path it was given as, when
+            `paths` are made absolute for another machine); `paths` by default.
     """
     results = []
     hashed: set[str] = set()
     columns: dict[str, list[Columns]] = {}
     offsets: dict[str, int] = {}
-    for path in paths:
+    for path, shown in zip(paths, names or paths, strict=True):
         try:
             sha = file_sha256(path)
             size = path.stat().st_size
         except OSError as exc:
-            results.append(FileResult(path, "", error=f"cannot read the file: {exc}"))
+            results.append(FileResult(shown, "", error=f"cannot read the file: {exc}"))
             continue
         if known is not None and (sha in known or sha in hashed):
-            results.append(FileResult(path, sha, size))
+            results.append(FileResult(shown, sha, size))
             continue
         hashed.add(sha)
-        stats, tables = parse_file(str(path), log_format)
-        result = FileResult(path, sha, size, stats)
+        stats, tables = parse_file(str(path), log_format, str(shown))
+        result = FileResult(shown, sha, size, stats)
         for name, data in tables.items():
             columns.setdefault(name, []).append(data)
             result.rows[name] = (offsets.get(name, 0), data.count)
@@ -218,13 +228,7 @@ def ingest(
         run.add(group)
 
     run.writer.flush()
-    stats = run.listing  # files that could not be listed, read, or were known already
-    stats.merge(run.stats)
-    stats.per_table = dict(run.writer.written)
-    workspace.manifest.add_stats(stats)
-    workspace.save()
-    run.report.stats = stats
-    return run.report
+    return run.finish(run.writer.written)
 
 
 class _Run:
@@ -246,8 +250,19 @@ class _Run:
         self.writer = _BufferedWriter(workspace, batch_rows)
 
     def add(self, group: GroupResult) -> None:
-        """Take in a group of parsed files: each file is kept or passed over in input order,
-        then the rows kept are buffered per table (all of them, in the usual case, as is)."""
+        """Take in a group of parsed files (see `select`), then buffer the rows kept per table
+        (all of them, in the usual case, as is)."""
+        buffer_kept(self.writer, group, self.select(group))
+
+    def select(self, group: GroupResult) -> Selection:
+        """Keep or pass over each file of a group in input order, drop the events stored or met
+        already, and count what is kept. Only the event key columns of the group's tables are
+        read.
+
+        Returns:
+            Per table, the positions of the rows kept (None: every row of every table), and
+            how many rows each file kept.
+        """
         keep: dict[str, list[int]] = {name: [] for name in TABLE_SCHEMAS}  # row positions
         counts: dict[str, list[int]] = {name: [] for name in TABLE_SCHEMAS}  # rows per file
         keys: dict[str, list[int]] = {}
@@ -274,11 +289,18 @@ class _Run:
                 keep[name].extend(kept)
                 counts[name].append(len(kept))
             self._count(result, result.stats)
-        for name in TABLE_SCHEMAS:
-            data = group.tables.get(name)
-            if data is not None and not whole:
-                data = data.take(pa.array(keep[name], type=pa.int64()))
-            self.writer.add(name, data, counts[name])
+        return (None if whole else keep), counts
+
+    def finish(self, written: dict[str, int]) -> IngestReport:
+        """Record the counts of the run, with the rows `written` per table, in the manifest and
+        save it (which makes the run's parts part of the workspace)."""
+        stats = self.listing  # files that could not be listed, read, or were known already
+        stats.merge(self.stats)
+        stats.per_table = dict(written)
+        self.report.workspace.manifest.add_stats(stats)
+        self.report.workspace.save()
+        self.report.stats = stats
+        return self.report
 
     def _accept(self, result: FileResult) -> bool:
         if result.error:
@@ -302,6 +324,16 @@ class _Run:
         self.report.files += 1
         if self.progress is not None:
             self.progress(source.path, self.stats.events_read, self.stats.process_events)
+
+
+def buffer_kept(writer: _BufferedWriter, group: GroupResult, selection: Selection) -> None:
+    """Buffer the rows of a group that `selection` (of `_Run.select`) keeps."""
+    keep, counts = selection
+    for name in TABLE_SCHEMAS:
+        data = group.tables.get(name)
+        if data is not None and keep is not None:
+            data = data.take(pa.array(keep[name], type=pa.int64()))
+        writer.add(name, data, counts[name])
 
 
 def _groups(paths: Iterator[Path]) -> Iterator[list[Path]]:

@@ -5,6 +5,7 @@ Layout::
 
     DIR/manifest.json
     DIR/tables/table=<name>/day=<YYYY-MM-DD>/part-<run>-<n>.parquet
+    DIR/tables/table=<name>/day=<YYYY-MM-DD>/part-<run>-<task>-<n>.parquet   (ingest on Spark)
 
 Each Parquet file holds the table's columns (Arrow types of `kqlhunt.catalog`) plus the event
 key column `_kqlhunt_key`, which appending uses to leave out events already stored. Rows
@@ -101,14 +102,16 @@ class Workspace:
     Args:
         root: the folder; created (with an empty manifest) by `create=True`.
         create: make the folder when it does not exist yet.
+        run: the name of the ingest run the parts written here belong to, `<run>-<writer>` when
+            several writers (Spark tasks) write parts of one run; a new run by default.
 
     Raises:
         WorkspaceError: the folder is not a workspace (and `create` is False).
     """
 
-    def __init__(self, root: Path | str, *, create: bool = False) -> None:
+    def __init__(self, root: Path | str, *, create: bool = False, run: str | None = None) -> None:
         self.root = Path(root)
-        self.run = uuid.uuid4().hex[:12]
+        self.run = run or uuid.uuid4().hex[:12]
         self._parts = 0
         manifest = self.root / MANIFEST
         if manifest.exists():
@@ -199,6 +202,16 @@ class Workspace:
         with ThreadPoolExecutor(max_workers=WRITER_THREADS) as pool:
             for done in [pool.submit(_write_part, data, *job, codecs) for job in jobs]:
                 done.result()
+
+    @property
+    def parts_written(self) -> int:
+        """How many Parquet parts `write` wrote."""
+        return self._parts
+
+    def record_parts(self, count: int) -> None:
+        """Count parts of this run that other writers wrote (under `run` names that start with
+        this run's), so that `save` makes them part of the workspace."""
+        self._parts += count
 
     def save(self) -> None:
         """Write the manifest (atomically: a temporary file renamed over the old one)."""
