@@ -57,6 +57,7 @@ from kqlhunt.samples import sample_logs
 if TYPE_CHECKING:
     from kqlhunt.rules.model import AnalyticRule
     from kqlhunt.tuning import ExclusionCount, Tuning
+    from kqlhunt.workspace import IngestReport
 
 EXIT_OK, EXIT_ALERTS, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
@@ -419,26 +420,87 @@ def query_command(
     help="Read every file in this format instead of telling it from the content.",
 )
 @click.option(
-    "--workers", default=2, show_default=True, type=click.IntRange(1), help="Parser processes."
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Parser processes of the local engine.",
+)
+@click.option(
+    "--engine",
+    default="local",
+    show_default=True,
+    type=click.Choice(["local", "spark"]),
+    help="Where files are parsed: parser processes on this machine, or Spark tasks. Spark needs "
+    "`pip install 'kqlhunt[spark]'` and Java 17; on a cluster, kqlhunt on every executor and the "
+    "logs and workspace at the same path on every machine (shared storage).",
+)
+@click.option(
+    "--spark-master",
+    metavar="URL",
+    help="Spark master URL for --engine spark. Default: KQLHUNT_SPARK_MASTER, else local[*].",
 )
 def ingest_command(
-    logs: tuple[Path, ...], workspace: Path, log_format: str | None, workers: int
+    logs: tuple[Path, ...],
+    workspace: Path,
+    log_format: str | None,
+    workers: int,
+    engine: str,
+    spark_master: str | None,
 ) -> None:
     """Parse LOGS once into a workspace: Parquet tables by table and day, and a manifest.
 
-    Files already in the workspace (same content) and events already stored are left out.
+    Files already in the workspace (same content) and events already stored are left out. With
+    --engine spark the files are parsed by Spark tasks, which write the same workspace.
     """
     from kqlhunt.workspace import WorkspaceError, ingest
 
     err = _stderr()
     fmt: LogFormat | None = FORMAT_NAMES[log_format] if log_format else None
+    _check_ingest_engine(engine, spark_master)
     try:
-        with _progress(err) as progress:
-            report = ingest(logs, workspace, log_format=fmt, workers=workers, progress=progress)
+        if engine == "spark":
+            report = _ingest_spark(logs, workspace, fmt, spark_master, err)
+        else:
+            with _progress(err) as progress:
+                report = ingest(logs, workspace, log_format=fmt, workers=workers, progress=progress)
     except WorkspaceError as error:
         raise click.BadParameter(str(error), param_hint="--workspace") from error
     print_ingest_summary(err, report.stats)
     print_workspace_summary(err, workspace, report)
+
+
+def _check_ingest_engine(engine: str, spark_master: str | None) -> None:
+    """Reject options that belong to the other ingest engine."""
+    context = click.get_current_context()
+    workers_given = (
+        context.get_parameter_source("workers") is click.core.ParameterSource.COMMANDLINE
+    )
+    if engine == "spark" and workers_given:
+        raise click.UsageError(
+            "--workers sets the local parser processes; with --engine spark, Spark's executor "
+            "cores do the parsing"
+        )
+    if engine != "spark" and spark_master is not None:
+        raise click.UsageError("--spark-master needs --engine spark")
+
+
+def _ingest_spark(
+    logs: tuple[Path, ...],
+    workspace: Path,
+    log_format: LogFormat | None,
+    master: str | None,
+    err: Console,
+) -> IngestReport:
+    """Ingest on Spark; a failed Spark job ends the command with its reason."""
+    from kqlhunt.errors import BackendError
+    from kqlhunt.workspace.spark_ingest import ingest_spark
+
+    try:
+        return ingest_spark(logs, workspace, log_format=log_format, master=master)
+    except BackendError as error:
+        print_error(err, error)
+        sys.exit(EXIT_USAGE)
 
 
 @contextmanager
