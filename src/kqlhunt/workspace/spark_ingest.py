@@ -158,11 +158,13 @@ def _tasks(groups: list[list[Path]], cores: int) -> list[Task]:
     task: Task = []
     done = 0
     for index, (group, size) in enumerate(zip(groups, sizes, strict=True)):
-        task.append((index, [(path.absolute(), path) for path in group]))
-        done += size
-        if done * count >= total * (len(tasks) + 1) and len(tasks) < count - 1:
+        goal = total * (len(tasks) + 1) / count  # the input done when this task ends
+        # A task ends where its end falls nearest its goal.
+        if task and len(tasks) < count - 1 and done + size - goal > goal - done:
             tasks.append(task)
             task = []
+        task.append((index, [(path.absolute(), path) for path in group]))
+        done += size
     if task:
         tasks.append(task)
     return tasks
