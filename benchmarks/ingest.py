@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/ingest.py                 # corpus EVTX rates, then a 2 GB input
     .venv/bin/python benchmarks/ingest.py --gb 1 --runs 3
     .venv/bin/python benchmarks/ingest.py --gb 2 --formats all   # the large input in every format
+    .venv/bin/python benchmarks/ingest.py --gb 0 --spark         # also ingest on Spark (local[*])
 
 * Raw EVTX rate: every record of the corpus EVTX files decoded by `evtx` (`records_json()`),
   nothing else; events/s, median of `--runs`.
@@ -12,6 +13,9 @@
   all` also NDJSON and CSV) over and over into a temporary folder, ingested once in a separate
   process: events/s, the raw EVTX rate over the same EVTX files, and the largest resident set
   of the ingest process and of its workers. Nothing is kept afterwards.
+* With `--spark`: the same corpus EVTX files ingested on Spark (`--spark-master`, default
+  KQLHUNT_SPARK_MASTER or local[*]); the first run, which starts the JVM, apart from the median
+  of the others.
 
 Needs the corpus beside the repository (../shared/corpus).
 """
@@ -64,6 +68,26 @@ def ingest_rate(files: list[Path], workers: int) -> tuple[int, float]:
         start = time.perf_counter()
         report = ingest(files, Path(folder) / "ws", workers=workers, dedupe=False)
         return report.stats.events_read, time.perf_counter() - start
+
+
+def spark_ingest_rate(files: list[Path], master: str | None) -> tuple[int, float]:
+    from kqlhunt.workspace.spark_ingest import ingest_spark
+
+    with tempfile.TemporaryDirectory(prefix="kqlhunt-bench-") as folder:
+        start = time.perf_counter()
+        report = ingest_spark(files, Path(folder) / "ws", dedupe=False, master=master)
+        return report.stats.events_read, time.perf_counter() - start
+
+
+def spark_rates(files: list[Path], runs: int, master: str | None, raw_rate: float) -> None:
+    first_events, first_seconds = spark_ingest_rate(files, master)
+    warm = [spark_ingest_rate(files, master) for _ in range(runs)]
+    rate = statistics.median(n / s for n, s in warm)
+    print(
+        f"kqlhunt ingest on Spark: {rate:,.0f} events/s (median of {runs}, session running), "
+        f"{rate / raw_rate:.2f} of the raw rate; first run {first_seconds:.1f} s "
+        f"({first_events / first_seconds:,.0f} events/s, Spark starting)"
+    )
 
 
 def build_input(folder: Path, gigabytes: float, suffixes: tuple[str, ...]) -> tuple[int, int]:
@@ -149,6 +173,8 @@ def main() -> None:
         default="evtx",
         help="the large input's files: EVTX only, or also NDJSON and CSV",
     )
+    parser.add_argument("--spark", action="store_true", help="also ingest on Spark")
+    parser.add_argument("--spark-master", help="Spark master URL (default: local[*])")
     args = parser.parse_args()
     if not CORPUS.is_dir():
         sys.exit(f"corpus not found at {CORPUS}")
@@ -165,6 +191,8 @@ def main() -> None:
         f"kqlhunt ingest:    {our_rate:,.0f} events/s (median of {args.runs}, "
         f"{args.workers} workers, Parquet written), {our_rate / raw_rate:.2f} of the raw rate"
     )
+    if args.spark:
+        spark_rates(files, args.runs, args.spark_master, raw_rate)
     if args.gb > 0:
         large_input(args.gb, args.workers, args.formats == "all")
 

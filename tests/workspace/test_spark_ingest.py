@@ -6,6 +6,7 @@ import importlib
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -265,3 +266,16 @@ def test_options_of_the_other_engine_are_refused(
     assert result.exit_code == 2
     assert message in result.output
     assert not (tmp_path / "ws").exists()
+
+
+def test_without_pyspark_the_cli_says_what_to_install(
+    logs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    args = ["ingest", str(logs), "--workspace", str(tmp_path / "ws"), "--engine", "spark"]
+
+    result = CliRunner().invoke(main, args)
+
+    assert result.exit_code == 2
+    assert "error: the Spark engine needs PySpark: pip install 'kqlhunt[spark]'" in result.stderr
