@@ -20,8 +20,7 @@ from kqlhunt.hunt import hunt
 from kqlhunt.normalize.tables import TABLE_SCHEMAS
 from kqlhunt.rules.loader import bundled_rules_dir, load_rules
 from kqlhunt.samples import sample_logs
-from kqlhunt.workspace import IngestReport, Workspace, ingest, spark_ingest
-from kqlhunt.workspace.spark_ingest import ingest_spark
+from kqlhunt.workspace import IngestReport, Workspace, ingest, ingest_spark, spark_ingest
 
 # The module (the package's `ingest` is the function).
 local_ingest_module = importlib.import_module("kqlhunt.workspace.ingest")

@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 from kqlhunt.workspace.ingest import IngestReport, ingest
+from kqlhunt.workspace.spark_ingest import ingest_spark
 from kqlhunt.workspace.store import Manifest, Workspace, WorkspaceError
 
-__all__ = ["IngestReport", "Manifest", "Workspace", "WorkspaceError", "ingest"]
+__all__ = ["IngestReport", "Manifest", "Workspace", "WorkspaceError", "ingest", "ingest_spark"]

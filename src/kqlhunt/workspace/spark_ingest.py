@@ -112,6 +112,8 @@ def ingest_spark(
     if not files:
         return run.finish({})
 
+    from pyspark import StorageLevel
+
     from kqlhunt.backends.spark import spark_session
 
     context = spark_session(master, config).sparkContext
@@ -121,13 +123,11 @@ def ingest_spark(
     parsed = context.parallelize(tasks, len(tasks)).flatMap(
         partial(_parse, log_format=log_format, known=known)
     )
-    from pyspark import StorageLevel
-
     parsed.persist(StorageLevel.MEMORY_AND_DISK)
     try:
         context.setJobDescription("kqlhunt ingest: parse")
         summaries: list[tuple[int, GroupResult]] = _collect(parsed.map(_keys_only))
-        selections = {index: run.select(group) for index, group in sorted(summaries)}
+        selections = {index: run.select(group) for index, group in sorted(summaries, key=_first)}
         chosen = context.broadcast(selections)
         write = partial(
             _write, chosen=chosen, root=str(workspace.root), run=workspace.run, rows=batch_rows
@@ -235,6 +235,10 @@ def _rows_kept(selections: Iterable[Selection]) -> dict[str, int]:
         for name, per_file in counts.items():
             rows[name] += sum(per_file)
     return {name: count for name, count in rows.items() if count}
+
+
+def _first(item: tuple[int, GroupResult]) -> int:
+    return item[0]
 
 
 def _instant(text: str | None) -> datetime | None:
