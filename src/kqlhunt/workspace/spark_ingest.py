@@ -112,11 +112,11 @@ def ingest_spark(
     if not files:
         return run.finish({})
 
-    from pyspark import StorageLevel
-
     from kqlhunt.backends.spark import spark_session
 
-    context = spark_session(master, config).sparkContext
+    context = spark_session(master, config).sparkContext  # says when PySpark is missing
+    from pyspark import StorageLevel
+
     tasks = _tasks(list(_groups(iter(files))), context.defaultParallelism)
     logger.info("ingest on Spark: %d files in %d tasks", len(files), len(tasks))
     known = context.broadcast(frozenset(run.stored_files) if dedupe else None)
