@@ -247,6 +247,11 @@ def test_a_failed_job_is_told_by_its_python_error() -> None:
     assert spark_ingest._reason(report) == spark_ingest.NO_KQLHUNT
     other = report.replace("ModuleNotFoundError: No module named 'kqlhunt'", "OSError: disk full")
     assert spark_ingest._reason(other) == "OSError: disk full"
+    elsewhere = report.replace(
+        "ModuleNotFoundError: No module named 'kqlhunt'",
+        "kqlhunt.workspace.store.WorkspaceError: /ws is not a kqlhunt workspace (no manifest.json)",
+    )
+    assert spark_ingest._reason(elsewhere) == spark_ingest.NOT_SHARED
 
 
 @pytest.mark.parametrize(

@@ -73,6 +73,10 @@ NO_KQLHUNT = (
     "the executors' Python cannot import kqlhunt: install kqlhunt on every executor and name "
     "that interpreter in PYSPARK_PYTHON"
 )
+NOT_SHARED = (
+    "the executors do not see the workspace: it must be on storage that the driver and every "
+    "executor reach at the same path"
+)
 
 
 def ingest_spark(
@@ -257,6 +261,8 @@ def _reason(report: str) -> str:
     """The gist of a failed job's report (a Java stack trace around the Python one)."""
     if "No module named 'kqlhunt'" in report:
         return NO_KQLHUNT
+    if "is not a kqlhunt workspace" in report:
+        return NOT_SHARED
     lines = [line.strip() for line in report.splitlines() if line.strip()]
     python = [line for line in lines if PYTHON_ERROR.match(line)]
     return python[-1] if python else (lines[0] if lines else "unknown error")
