@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kqlhunt.cli.main import EXIT_ALERTS, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, main
+from kqlhunt.errors import KqlHuntError
 from kqlhunt.rules.loader import bundled_rules_dir
 from kqlhunt.samples import sample_logs
 
@@ -248,3 +251,25 @@ def test_file_counts_add_up_to_the_files_met() -> None:
         "12 files: 5 read, 2 empty, 3 duplicates, 2 unreadable, 0 not logs; 1 event,"
         " 1 process creation; skipped nothing.",
     ]
+
+
+@pytest.mark.parametrize("command", [["hunt", "--samples"], ["query", "print 1", "--samples"]])
+def test_a_spark_master_belongs_to_the_spark_engine(command: list[str]) -> None:
+    code, _, err = run(*command, "--spark-master", "local[2]")
+    assert code == EXIT_USAGE
+    assert "--spark-master needs --engine spark" in err
+
+
+def test_the_spark_master_option_points_the_spark_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KQLHUNT_SPARK_MASTER", raising=False)
+    seen: list[str | None] = []
+
+    def backend(name: str) -> object:
+        seen.append(os.environ.get("KQLHUNT_SPARK_MASTER"))
+        raise KqlHuntError("stop here")
+
+    monkeypatch.setattr("kqlhunt.engine.create_backend", backend)
+    for command in (["query", "print 1"], ["hunt"]):
+        code, _, err = run(*command, "--samples", "--engine", "spark", "--spark-master", "local[3]")
+        assert code == EXIT_USAGE and "stop here" in err  # told, not a traceback
+    assert seen == ["local[3]", "local[3]"]

@@ -13,6 +13,7 @@ Exit codes:
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -185,8 +186,23 @@ _engine_option = click.option(
     show_default=True,
     type=click.Choice(["duckdb", "spark"]),
     help="Execution backend. Spark needs `pip install 'kqlhunt[spark]'` and Java 17; its master "
-    "URL comes from KQLHUNT_SPARK_MASTER (default local[*]).",
+    "URL comes from --spark-master, else KQLHUNT_SPARK_MASTER (default local[*]).",
 )
+_spark_master_option = click.option(
+    "--spark-master",
+    metavar="URL",
+    help="Spark master URL for --engine spark (local[N], spark://host:7077, yarn, k8s://...). "
+    "Default: KQLHUNT_SPARK_MASTER, else local[*].",
+)
+
+
+def _use_spark_master(engine: str, spark_master: str | None) -> None:
+    """Point the Spark engine at `spark_master`; the option belongs to --engine spark only."""
+    if spark_master is None:
+        return
+    if engine != "spark":
+        raise click.UsageError("--spark-master needs --engine spark")
+    os.environ["KQLHUNT_SPARK_MASTER"] = spark_master
 
 
 @main.command("hunt")
@@ -215,6 +231,7 @@ _engine_option = click.option(
 )
 @_now_option
 @_engine_option
+@_spark_master_option
 @click.option(
     "--schedule",
     is_flag=True,
@@ -238,6 +255,7 @@ def hunt_command(
     output_path: Path | None,
     now: str | None,
     engine: str,
+    spark_master: str | None,
     schedule: bool,
     workspace: Path | None,
     log_format: str | None,
@@ -246,6 +264,7 @@ def hunt_command(
     logs: tuple[Path, ...],
 ) -> None:
     """Hunt LOGS (files, folders or archives of logs), or a --workspace, with Sentinel rules."""
+    _use_spark_master(engine, spark_master)
     err = _stderr()
     if samples:
         logs = (*logs, *sample_logs())
@@ -261,11 +280,12 @@ def hunt_command(
     tuning = _tuning(tuning_path, rules.rules, err)
 
     tables = _tables(logs, workspace, log_format, err) + _watchlist_tables(watchlists)
-    if schedule:
-        outcomes, tuning_counts = _replay(rules.rules, tables, engine, tuning, _now(now), err)
-    else:
-        outcomes = hunt(rules, tables, now=_now(now), engine=engine)
-        tuning_counts = _apply_tuning(tuning, outcomes, _now(now), err)
+    with _stopped_on(err):  # the engine cannot start: no PySpark, no Java, a bad master URL
+        if schedule:
+            outcomes, tuning_counts = _replay(rules.rules, tables, engine, tuning, _now(now), err)
+        else:
+            outcomes = hunt(rules, tables, now=_now(now), engine=engine)
+            tuning_counts = _apply_tuning(tuning, outcomes, _now(now), err)
     print_rule_summary(err, outcomes)
 
     alerts = [alert for outcome in outcomes for alert in outcome.alerts]
@@ -288,6 +308,17 @@ def hunt_command(
     if failed and not any(o.ok for o in outcomes):
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_PARTIAL if failed else EXIT_ALERTS if alerts else EXIT_OK)
+
+
+@contextmanager
+def _stopped_on(err: Console) -> Iterator[None]:
+    """An error of kqlhunt's inside the block is printed and ends the command with
+    EXIT_USAGE (errors of single rules are their outcomes and never reach here)."""
+    try:
+        yield
+    except KqlHuntError as error:
+        print_error(err, error)
+        sys.exit(EXIT_USAGE)
 
 
 @contextmanager
@@ -366,6 +397,7 @@ def _apply_tuning(
 )
 @_now_option
 @_engine_option
+@_spark_master_option
 @_workspace_option
 @_log_format_option
 @_watchlists_option
@@ -376,12 +408,14 @@ def query_command(
     fmt: str,
     now: str | None,
     engine: str,
+    spark_master: str | None,
     workspace: Path | None,
     log_format: str | None,
     watchlists: Path | None,
 ) -> None:
     """Run one KQL query over LOGS (or a --workspace) and print the result. KQL '-' reads the
     query from stdin."""
+    _use_spark_master(engine, spark_master)
     err = _stderr()
     if kql == "-":
         kql = sys.stdin.read()
@@ -393,14 +427,12 @@ def query_command(
     if samples:
         logs = (*logs, *sample_logs())
     tables = _tables(logs, workspace, log_format, err) + _watchlist_tables(watchlists)
-    runner = Engine(tables, backend=engine, now=_now(now))
-    try:
-        result = runner.query(kql)
-    except KqlHuntError as error:
-        print_error(err, error)
-        sys.exit(EXIT_USAGE)
-    finally:
-        runner.close()
+    with _stopped_on(err):
+        runner = Engine(tables, backend=engine, now=_now(now))
+        try:
+            result = runner.query(kql)
+        finally:
+            runner.close()
     write_result(result, fmt, make_console(), sys.stdout)
     err.print(f"{len(result)} row{'' if len(result) == 1 else 's'}.")
 
@@ -435,11 +467,7 @@ def query_command(
     "`pip install 'kqlhunt[spark]'` and Java 17; on a cluster, kqlhunt on every executor and the "
     "logs and workspace at the same path on every machine (shared storage).",
 )
-@click.option(
-    "--spark-master",
-    metavar="URL",
-    help="Spark master URL for --engine spark. Default: KQLHUNT_SPARK_MASTER, else local[*].",
-)
+@_spark_master_option
 def ingest_command(
     logs: tuple[Path, ...],
     workspace: Path,
