@@ -7,7 +7,7 @@ so later stages can point at the query text when they reject it.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kqlhunt.types import KqlType
@@ -437,14 +437,22 @@ class Function:
     offset: int = field(default=0, kw_only=True, compare=False)
 
 
-def walk(node: object, *, into_tables: bool = True) -> Iterator[object]:
+def walk(
+    node: object,
+    *,
+    into_tables: bool = True,
+    stop: Callable[[object], bool] | None = None,
+) -> Iterator[object]:
     """Every syntax node under `node` (itself included), depth first. With `into_tables`
-    false, the tabular expressions inside a scalar one (`toscalar(T | ...)`) are not entered."""
+    false, the tabular expressions inside a scalar one (`toscalar(T | ...)`) are not entered;
+    a node for which `stop` is true is yielded but not entered."""
     yield node
     if not into_tables and isinstance(node, TabularSubquery):
         return
+    if stop is not None and stop(node):
+        return
     for child in _children(node):
-        yield from walk(child, into_tables=into_tables)
+        yield from walk(child, into_tables=into_tables, stop=stop)
 
 
 def _children(node: object) -> Iterator[object]:
