@@ -30,6 +30,11 @@ EXTERNALDATA_SUPPORT = (
     "folder or `$KQLHUNT_EXTERNALDATA_DIRS`; remote addresses: explicit error"
 )
 
+MAKE_SERIES_SUPPORT = (
+    "supported (`from`/`to`/`step`, `in range(...)`, bounds from the data); `kind=nonempty`, "
+    "aggregations whose result is not a number and expressions around them: explicit error"
+)
+
 SEARCH_SUPPORT = (
     "supported, piped or over tables (`in (...)`, or every table); a `*` inside a term: "
     "explicit error; over tables whose columns differ only in case: explicit error"
@@ -63,7 +68,7 @@ def support_markdown() -> str:
     ]
     lines += [_row(s, "supported (source)") for s in SOURCES]
     lines += [_row("externaldata", EXTERNALDATA_SUPPORT)]
-    partial = {**PARTIAL_SUPPORT, "search": SEARCH_SUPPORT}
+    partial = {**PARTIAL_SUPPORT, "search": SEARCH_SUPPORT, "make-series": MAKE_SERIES_SUPPORT}
     lines += [_row(op, partial.get(op, "supported")) for op in sorted(Parser.OPERATORS)]
     lines += [_row(op, "not yet: explicit error") for op in sorted(KNOWN_UNSUPPORTED_OPERATORS)]
     lines += ["", "## Statements", "", "| statement | status |", "|---|---|"]
@@ -101,6 +106,7 @@ def _spark_gaps() -> list[str]:
         "|---|---|",
         _row("computing on dynamic values (parse_json, pack_array, bag functions ...)", "gap"),
         _row("dynamic property and index access (d.key, d[0])", "gap"),
+        _row("make-series (its series are dynamic arrays)", "gap"),
         _row("percentile(), percentiles()", "gap: Spark interpolates"),
         *(_row(f"SQL function {name}", "gap") for name in sorted(SPARK_MISSING - {PARSE_XML})),
         _row("parse_xml()", "gap: the XML conversion is a DuckDB function of kqlhunt's"),

@@ -432,6 +432,11 @@ class TabularCompiler:
 
         return summarize(self, relation, node)
 
+    def visit_MakeSeries(self, relation: Relation, node: ast.MakeSeries) -> Relation:
+        from kqlhunt.compiler.series import make_series
+
+        return make_series(self, relation, node)
+
     # -- dynamic values and text ---------------------------------------------------------------
 
     def visit_MvExpand(self, relation: Relation, node: ast.MvExpand) -> Relation:

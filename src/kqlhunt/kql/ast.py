@@ -257,6 +257,31 @@ class Summarize(Operator):
 
 
 @dataclass(frozen=True, slots=True)
+class SeriesAggregate:
+    """One aggregation of `make-series`: `[Name =] agg(...) [default = value]`."""
+
+    name: str | None
+    expr: Expr
+    default: Expr | None = None
+    offset: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class MakeSeries(Operator):
+    """`make-series aggs on Axis [from A] [to B] step S [by keys]`, or `on Axis in range(A, B,
+    S)`, whose `B` is inclusive (`inclusive_end`). `kind` is `nonempty` or None."""
+
+    aggregates: tuple[SeriesAggregate, ...]
+    axis: Name
+    start: Expr | None
+    end: Expr | None
+    step: Expr
+    by: tuple[Assignment, ...] = ()
+    inclusive_end: bool = False
+    kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ExpandItem:
     """One column of `mv-expand` / `mv-apply`: `[Name =] expr [to typeof(T)]`."""
 

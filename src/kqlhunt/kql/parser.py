@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from kqlhunt.errors import KqlSemanticError, KqlSyntaxError, UnsupportedKqlError
-from kqlhunt.kql import ast, dynamic_operators, search_operator, table_operators
+from kqlhunt.kql import ast, dynamic_operators, search_operator, series_operator, table_operators
 from kqlhunt.kql.literals import parse_datetime, parse_timespan
 from kqlhunt.kql.tokens import Token, TokenType, position_of, tokenize
 from kqlhunt.types import KqlType
@@ -68,7 +68,6 @@ COMPARISONS = frozenset({"==", "!=", "<>", "<", "<=", ">", ">=", "=~", "!~"})
 KNOWN_UNSUPPORTED_OPERATORS = frozenset(
     {
         "parse-kv",
-        "make-series",
         "render",
         "sample",
         "sample-distinct",
@@ -828,6 +827,7 @@ Parser.OPERATORS = {
     "count": Parser._parse_count,
     "distinct": Parser._parse_distinct,
     "summarize": Parser._parse_summarize,
+    "make-series": series_operator.parse_make_series,
     "search": search_operator.parse_search,
     **dynamic_operators.OPERATORS,
     **table_operators.OPERATORS,
