@@ -6,6 +6,7 @@ documentation cannot drift from the code.
 
 from __future__ import annotations
 
+from kqlhunt.command_line import PARSE_COMMAND_LINE_FUNCTION
 from kqlhunt.compiler.aggregates import AGGREGATES
 from kqlhunt.compiler.functions import AGGREGATE_NAMES, FUNCTIONS
 from kqlhunt.compiler.functions_user import SPECIAL_FUNCTIONS
@@ -17,7 +18,10 @@ from kqlhunt.kql.parser import (
     STRING_OPERATORS,
     Parser,
 )
-from kqlhunt.xml_json import PARSE_XML_FUNCTION as PARSE_XML
+from kqlhunt.xml_json import PARSE_XML_FUNCTION
+
+# Functions of kqlhunt's own that the DuckDB backend registers; each has its own gap row.
+_OWN = frozenset({PARSE_XML_FUNCTION, PARSE_COMMAND_LINE_FUNCTION})
 
 # Scalar operators the parser reads but the compiler refuses, with the reason shown to users.
 UNSUPPORTED_SCALAR_OPERATORS = {"like": "not KQL; use `contains` or `matches regex`"}
@@ -108,8 +112,9 @@ def _spark_gaps() -> list[str]:
         _row("dynamic property and index access (d.key, d[0])", "gap"),
         _row("make-series (its series are dynamic arrays)", "gap"),
         _row("percentile(), percentiles()", "gap: Spark interpolates"),
-        *(_row(f"SQL function {name}", "gap") for name in sorted(SPARK_MISSING - {PARSE_XML})),
+        *(_row(f"SQL function {name}", "gap") for name in sorted(SPARK_MISSING - _OWN)),
         _row("parse_xml()", "gap: the XML conversion is a DuckDB function of kqlhunt's"),
+        _row("parse_command_line()", "gap: the splitting is a DuckDB function of kqlhunt's"),
         _row("make_list_with_nulls()", "gap: Spark's collect_list drops nulls"),
         _row("parse with datetime columns from month/day/year text", "gap"),
     ]
