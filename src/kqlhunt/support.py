@@ -39,6 +39,12 @@ MAKE_SERIES_SUPPORT = (
     "aggregations whose result is not a number and expressions around them: explicit error"
 )
 
+FIND_SUPPORT = (
+    "supported (source): `in (...)` or every table, `withsource=`, search terms, "
+    "`project-smart` with `pack_`, `project c[: type]`; `pack_all()` and a column whose type "
+    "differs between the tables: explicit error"
+)
+
 SEARCH_SUPPORT = (
     "supported, piped or over tables (`in (...)`, or every table); a `*` inside a term: "
     "explicit error; over tables whose columns differ only in case: explicit error"
@@ -71,7 +77,7 @@ def support_markdown() -> str:
         "|---|---|",
     ]
     lines += [_row(s, "supported (source)") for s in SOURCES]
-    lines += [_row("externaldata", EXTERNALDATA_SUPPORT)]
+    lines += [_row("externaldata", EXTERNALDATA_SUPPORT), _row("find", FIND_SUPPORT)]
     partial = {**PARTIAL_SUPPORT, "search": SEARCH_SUPPORT, "make-series": MAKE_SERIES_SUPPORT}
     lines += [_row(op, partial.get(op, "supported")) for op in sorted(Parser.OPERATORS)]
     lines += [_row(op, "not yet: explicit error") for op in sorted(KNOWN_UNSUPPORTED_OPERATORS)]

@@ -400,6 +400,11 @@ class TabularCompiler:
 
         return union(self, node)
 
+    def visit_Find(self, node: ast.Find) -> Relation:
+        from kqlhunt.compiler.find import find
+
+        return find(self, node)
+
     def visit_UnionWith(self, relation: Relation, node: ast.UnionWith) -> Relation:
         from kqlhunt.compiler.union import union
 

@@ -402,6 +402,17 @@ class Union(Tabular):
 
 
 @dataclass(frozen=True, slots=True)
+class Find(Tabular):
+    """`find [withsource=C] [in (T, ...)] where predicate [project-smart | project c[: type],
+    ...]`. No legs: every table. `project` None: `project-smart`."""
+
+    legs: tuple[Tabular, ...]
+    predicate: Expr
+    project: tuple[tuple[str, KqlType | None], ...] | None = None
+    source_column: str = "source_"
+
+
+@dataclass(frozen=True, slots=True)
 class UnionWith(Operator):
     """`T | union U, V`: the piped input is the first leg."""
 

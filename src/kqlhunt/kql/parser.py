@@ -78,7 +78,6 @@ KNOWN_UNSUPPORTED_OPERATORS = frozenset(
         "getschema",
         "reduce",
         "scan",
-        "find",
         "consume",
         "partition",
         "project-smart",
@@ -281,7 +280,7 @@ class Parser:
         if token.text == "search":
             return search_operator.parse_search_source(self)
         if token.text == "find":
-            raise self.unsupported(f"the '{token.text}' operator", token.offset)
+            return search_operator.parse_find_source(self)
         self.advance()
         if self.tok.is_op("("):
             args, named = self.parse_call_args()
