@@ -47,9 +47,9 @@ def summarized(query: str) -> tuple[list[str], list[tuple[Any, ...]]]:
             [("h1", 50.0), ("h2", 50.0)],
         ),
         (
-            "Logons | summarize Users = strcat_array(make_set(User), ',') by Host",
+            "Logons | summarize Users = strcat_array(array_sort_asc(make_set(User)), ',') by Host",
             ["Host", "Users"],
-            [("h1", "ann,bob"), ("h2", "ann,")],
+            [("h1", "ann,bob"), ("h2", ",ann")],
         ),
         ("Logons | summarize round(avg(Ms), 2)", ["avg_Ms"], [(11.71,)]),
         (
@@ -72,7 +72,7 @@ def summarized(query: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         ("Logons | summarize max(Ms), tostring(max(Ms))", ["max_Ms", "max_Ms1"], [(20.0, "20")]),
         ("Logons | summarize Column1 = count(), count() + 1", ["Column1", "Column11"], [(4, 5)]),
         ("Logons | summarize array_length(make_set(Host))", ["Column1"], [(2,)]),
-        ("Logons | summarize make_set(Host)[1]", ["set_Host_1"], [("h2",)]),
+        ("Logons | where Ms > 6 | summarize make_set(Host)[0]", ["set_Host_0"], [("h1",)]),
         (
             "Logons | summarize dcount(User) by Host | summarize avg(dcount_User)",
             ["avg_dcount_User"],
@@ -129,5 +129,47 @@ def test_an_aggregation_of_a_dynamic_value_inside_an_expression() -> None:
     ],
 )
 def test_errors(query: str, message: str) -> None:
+    with pytest.raises(KqlSemanticError, match=re.escape(message)):
+        run(query, logons())
+
+
+@pytest.mark.parametrize(
+    ("query", "columns", "expected"),
+    [
+        (
+            "Logons | summarize (Slowest, Who) = arg_max(Ms, User) by Host",
+            ["Host", "Slowest", "Who"],
+            [("h1", 20.0, "bob"), ("h2", 5.125, "")],
+        ),
+        (
+            # fewer names than columns: the rest keep their own
+            "Logons | summarize n = count(), (Fastest) = arg_min(Ms, User, Host)",
+            ["n", "Fastest", "User", "Host"],
+            [(4, 5.125, "", "h2")],
+        ),
+        (
+            "Logons | summarize (Low, High) = percentiles(Ms, 0, 100)",
+            ["Low", "High"],
+            [(5.125, 20.0)],
+        ),
+    ],
+)
+def test_tuple_names_for_aggregations_giving_several_columns(
+    query: str, columns: list[str], expected: list[tuple[Any, ...]]
+) -> None:
+    assert summarized(query) == (columns, expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("Logons | summarize (a, b, c) = arg_max(Ms, User)", "3 names for 2 columns"),
+        ("Logons | summarize (a, b) = count()", "2 names for 1 column:"),
+        ("Logons | summarize (a, b) = count() + 1", "needs an aggregation giving several"),
+        ("Logons | extend (a, b) = strlen(User)", "needs an expression giving several values"),
+        ("Logons | project (a, b) = strlen(User)", "needs an expression giving several values"),
+    ],
+)
+def test_tuple_name_errors(query: str, message: str) -> None:
     with pytest.raises(KqlSemanticError, match=re.escape(message)):
         run(query, logons())

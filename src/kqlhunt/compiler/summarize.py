@@ -54,6 +54,10 @@ def summarize(tc: TabularCompiler, relation: Relation, node: ast.Summarize) -> R
                 if call.name in KUSTO_AGGREGATES:
                     raise context.unsupported(f"the aggregation '{call.name}()'", call.offset)
                 raise context.error(f"unknown aggregation '{call.name}()'", call.offset)
+            if item.names:
+                raise context.error(
+                    "(a, b) = ... needs an aggregation giving several columns", item.offset
+                )
             value, derived = around.compile(item.expr, relation.columns, inner)
             name = item.name or around.default_name(derived, columns)
             if name in columns:
@@ -66,8 +70,9 @@ def summarize(tc: TabularCompiler, relation: Relation, node: ast.Summarize) -> R
         several = result if isinstance(result, list) else [result]
         if item.name and len(several) > 1:
             raise context.unsupported(f"one name for the columns of '{call.name}()'", item.offset)
-        for column in several:
-            name = item.name or suffixed(column.default_name, columns)
+        given = _tuple_names(context, item, len(several))
+        for column, named in zip(several, given, strict=True):
+            name = item.name or named or suffixed(column.default_name, columns)
             if name in columns:
                 raise context.error(f"summarize: the column '{name}' appears twice", item.offset)
             inner.append(aliased(column.value.sql, name))
@@ -137,6 +142,17 @@ class _Around:
         return result
 
 
+def _tuple_names(context: QueryContext, item: ast.Assignment, count: int) -> list[str | None]:
+    """The names `(a, b) = ...` gives to the first of `count` columns (None: its own name)."""
+    if len(item.names) > count:
+        raise context.error(
+            f"{len(item.names)} names for {count} column{'' if count == 1 else 's'}: "
+            "a name has no column",
+            item.offset,
+        )
+    return [*item.names, *([None] * (count - len(item.names)))]
+
+
 def _refuse_nested(context: QueryContext, call: ast.Call) -> None:
     for argument in call.args:
         inside = _aggregations(argument)
@@ -182,6 +198,8 @@ def _add_arg_extreme(
                 picked.append((name, Typed(relation.column_sql(name), kql_type)))
     else:
         picked += [(n, v) for n, v in extreme.columns if n != picked[0][0]]
+    given = _tuple_names(tc.context, item, len(picked))
+    picked = [(named or name, value) for named, (name, value) in zip(given, picked, strict=True)]
 
     fields = [f"f{i}" for i in range(len(picked))]
     struct = exp.Struct(

@@ -217,6 +217,7 @@ class TabularCompiler:
         bindings: dict[str, Typed] = {}
         for item in node.items:
             value = self.scalar(relation, bindings).compile(item.expr)
+            self._one_value(item)
             name = item.name or default_name(
                 item.expr, set(relation.columns) | set(bindings), relation.columns
             )
@@ -241,12 +242,21 @@ class TabularCompiler:
             if isinstance(item.expr, ast.Star):
                 raise self.context.unsupported("'project *'", item.offset)
             value = compiler.compile(item.expr)
+            self._one_value(item)
             name, repeated = names.name(item.expr, item.name)
             if repeated:
                 raise self.context.error(f"column '{name}' is projected twice", item.offset)
             projections.append(aliased(value.sql, name))
             columns[name] = value.type
         return self.wrap(relation, projections, columns)
+
+    def _one_value(self, item: ast.Assignment) -> None:
+        """Refuse `(a, b) = expr`: every scalar function kqlhunt runs gives one value."""
+        if item.names:
+            raise self.context.error(
+                "(a, b) = ... needs an expression giving several values; this one gives one",
+                item.offset,
+            )
 
     def _match(self, relation: Relation, pattern: str, offset: int, operator: str) -> list[str]:
         if "*" in pattern:

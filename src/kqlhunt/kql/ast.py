@@ -169,10 +169,12 @@ class Pipeline(Tabular):
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
-    """`Name = expr` or a bare `expr` (name None) in extend, project, summarize, print."""
+    """`Name = expr` or a bare `expr` (name None) in extend, project, summarize, print; or
+    `(A, B) = expr` (`names`, name None) for an expression giving several columns."""
 
     name: str | None
     expr: Expr
+    names: tuple[str, ...] = ()
     offset: int = field(default=0, kw_only=True, compare=False)
 
 
