@@ -10,6 +10,7 @@ from kqlhunt.command_line import PARSE_COMMAND_LINE_FUNCTION
 from kqlhunt.compiler.aggregates import AGGREGATES
 from kqlhunt.compiler.functions import AGGREGATE_NAMES, FUNCTIONS
 from kqlhunt.compiler.functions_user import SPECIAL_FUNCTIONS
+from kqlhunt.compiler.series_functions import MULTI_VALUE_FUNCTIONS
 from kqlhunt.kql.dynamic_operators import PARTIAL_SUPPORT
 from kqlhunt.kql.parser import (
     COMPARISONS,
@@ -91,6 +92,8 @@ def support_markdown() -> str:
         lines.append(_row(op, f"not supported: {status}" if status else "supported"))
     lines += ["", "## Scalar functions", "", "| function | status |", "|---|---|"]
     lines += [_row(f"{n}()", "supported") for n in sorted({*FUNCTIONS, *SPECIAL_FUNCTIONS})]
+    several = "supported in extend and project (several columns, `(a, b) = ...`)"
+    lines += [_row(f"{n}()", several) for n in sorted(MULTI_VALUE_FUNCTIONS)]
     lines += ["", "## Aggregations (summarize)", "", "| function | status |", "|---|---|"]
     supported = set(AGGREGATES) | {"arg_max", "arg_min", "argmax", "argmin"}
     for name in sorted(AGGREGATE_NAMES | supported):

@@ -18,6 +18,7 @@ from kqlhunt.compiler.join import push_join_filters
 from kqlhunt.compiler.relation import ROW_ORDER, Relation, aliased
 from kqlhunt.compiler.result_names import ListNames, default_name
 from kqlhunt.compiler.scope import QueryContext, Scope
+from kqlhunt.compiler.series_functions import compile_multi_value
 from kqlhunt.compiler.sqltypes import Typed, cast
 from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
@@ -216,7 +217,13 @@ class TabularCompiler:
     def visit_Extend(self, relation: Relation, node: ast.Extend) -> Relation:
         bindings: dict[str, Typed] = {}
         for item in node.items:
-            value = self.scalar(relation, bindings).compile(item.expr)
+            compiler = self.scalar(relation, bindings)
+            if (several := compile_multi_value(compiler, item)) is not None:
+                for name, value in several:
+                    bindings.pop(name, None)
+                    bindings[name] = value
+                continue
+            value = compiler.compile(item.expr)
             self._one_value(item)
             name = item.name or default_name(
                 item.expr, set(relation.columns) | set(bindings), relation.columns
@@ -241,13 +248,17 @@ class TabularCompiler:
         for item in node.items:
             if isinstance(item.expr, ast.Star):
                 raise self.context.unsupported("'project *'", item.offset)
-            value = compiler.compile(item.expr)
-            self._one_value(item)
-            name, repeated = names.name(item.expr, item.name)
-            if repeated:
-                raise self.context.error(f"column '{name}' is projected twice", item.offset)
-            projections.append(aliased(value.sql, name))
-            columns[name] = value.type
+            multi = compile_multi_value(compiler, item)
+            several: list[tuple[str | None, Typed]] = list(multi or [])
+            if multi is None:
+                several.append((item.name, compiler.compile(item.expr)))
+                self._one_value(item)
+            for given, value in several:
+                name, repeated = names.name(item.expr, given)
+                if repeated:
+                    raise self.context.error(f"column '{name}' is projected twice", item.offset)
+                projections.append(aliased(value.sql, name))
+                columns[name] = value.type
         return self.wrap(relation, projections, columns)
 
     def _one_value(self, item: ast.Assignment) -> None:
