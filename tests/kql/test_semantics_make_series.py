@@ -157,3 +157,16 @@ def test_errors(query: str, message: str) -> None:
 def test_named_gaps(query: str, construct: str) -> None:
     with pytest.raises(UnsupportedKqlError, match=re.escape(construct)):
         run(query, purchases())
+
+
+def test_a_timespan_axis_and_a_real_axis() -> None:
+    spans = run(
+        "range i from 0 to 4 step 1 | extend d = i * 1h "
+        "| make-series sum(i) on d from 0h to 4h step 2h"
+    )
+    assert spans.rows == [([1, 5], ["00:00:00", "02:00:00"])]
+    # without bounds: from bin(0, 0.75) to past the bin of 2.0
+    reals = run(
+        "range i from 0 to 4 step 1 | extend r = i * 0.5 | make-series count() on r step 0.75"
+    )
+    assert reals.rows == [([2, 1, 2], [0.0, 0.75, 1.5])]
