@@ -6,9 +6,11 @@ documentation cannot drift from the code.
 
 from __future__ import annotations
 
+from kqlhunt.command_line import PARSE_COMMAND_LINE_FUNCTION
 from kqlhunt.compiler.aggregates import AGGREGATES
 from kqlhunt.compiler.functions import AGGREGATE_NAMES, FUNCTIONS
 from kqlhunt.compiler.functions_user import SPECIAL_FUNCTIONS
+from kqlhunt.compiler.series_functions import MULTI_VALUE_FUNCTIONS
 from kqlhunt.kql.dynamic_operators import PARTIAL_SUPPORT
 from kqlhunt.kql.parser import (
     COMPARISONS,
@@ -17,7 +19,10 @@ from kqlhunt.kql.parser import (
     STRING_OPERATORS,
     Parser,
 )
-from kqlhunt.xml_json import PARSE_XML_FUNCTION as PARSE_XML
+from kqlhunt.xml_json import PARSE_XML_FUNCTION
+
+# Functions of kqlhunt's own that the DuckDB backend registers; each has its own gap row.
+_OWN = frozenset({PARSE_XML_FUNCTION, PARSE_COMMAND_LINE_FUNCTION})
 
 # Scalar operators the parser reads but the compiler refuses, with the reason shown to users.
 UNSUPPORTED_SCALAR_OPERATORS = {"like": "not KQL; use `contains` or `matches regex`"}
@@ -28,6 +33,17 @@ SOURCES = ("table name", "let name", "datatable", "print", "union", "range", "ma
 EXTERNALDATA_SUPPORT = (
     "source: local files only (csv, tsv, scsv, psv, txt, json, multijson), under the current "
     "folder or `$KQLHUNT_EXTERNALDATA_DIRS`; remote addresses: explicit error"
+)
+
+MAKE_SERIES_SUPPORT = (
+    "supported (`from`/`to`/`step`, `in range(...)`, bounds from the data); `kind=nonempty`, "
+    "aggregations whose result is not a number and expressions around them: explicit error"
+)
+
+FIND_SUPPORT = (
+    "supported (source): `in (...)` or every table, `withsource=`, search terms, "
+    "`project-smart` with `pack_`, `project c[: type]`; `pack_all()` and a column whose type "
+    "differs between the tables: explicit error"
 )
 
 SEARCH_SUPPORT = (
@@ -62,8 +78,8 @@ def support_markdown() -> str:
         "|---|---|",
     ]
     lines += [_row(s, "supported (source)") for s in SOURCES]
-    lines += [_row("externaldata", EXTERNALDATA_SUPPORT)]
-    partial = {**PARTIAL_SUPPORT, "search": SEARCH_SUPPORT}
+    lines += [_row("externaldata", EXTERNALDATA_SUPPORT), _row("find", FIND_SUPPORT)]
+    partial = {**PARTIAL_SUPPORT, "search": SEARCH_SUPPORT, "make-series": MAKE_SERIES_SUPPORT}
     lines += [_row(op, partial.get(op, "supported")) for op in sorted(Parser.OPERATORS)]
     lines += [_row(op, "not yet: explicit error") for op in sorted(KNOWN_UNSUPPORTED_OPERATORS)]
     lines += ["", "## Statements", "", "| statement | status |", "|---|---|"]
@@ -76,6 +92,8 @@ def support_markdown() -> str:
         lines.append(_row(op, f"not supported: {status}" if status else "supported"))
     lines += ["", "## Scalar functions", "", "| function | status |", "|---|---|"]
     lines += [_row(f"{n}()", "supported") for n in sorted({*FUNCTIONS, *SPECIAL_FUNCTIONS})]
+    several = "supported in extend and project (several columns, `(a, b) = ...`)"
+    lines += [_row(f"{n}()", several) for n in sorted(MULTI_VALUE_FUNCTIONS)]
     lines += ["", "## Aggregations (summarize)", "", "| function | status |", "|---|---|"]
     supported = set(AGGREGATES) | {"arg_max", "arg_min", "argmax", "argmin"}
     for name in sorted(AGGREGATE_NAMES | supported):
@@ -101,9 +119,11 @@ def _spark_gaps() -> list[str]:
         "|---|---|",
         _row("computing on dynamic values (parse_json, pack_array, bag functions ...)", "gap"),
         _row("dynamic property and index access (d.key, d[0])", "gap"),
+        _row("make-series (its series are dynamic arrays)", "gap"),
         _row("percentile(), percentiles()", "gap: Spark interpolates"),
-        *(_row(f"SQL function {name}", "gap") for name in sorted(SPARK_MISSING - {PARSE_XML})),
+        *(_row(f"SQL function {name}", "gap") for name in sorted(SPARK_MISSING - _OWN)),
         _row("parse_xml()", "gap: the XML conversion is a DuckDB function of kqlhunt's"),
+        _row("parse_command_line()", "gap: the splitting is a DuckDB function of kqlhunt's"),
         _row("make_list_with_nulls()", "gap: Spark's collect_list drops nulls"),
         _row("parse with datetime columns from month/day/year text", "gap"),
     ]

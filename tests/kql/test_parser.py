@@ -158,7 +158,7 @@ def test_syntax_errors_carry_line_column_and_caret(
         ("T | parse-kv x as (a: string)", "the 'parse-kv' operator", 5),
         ("T | render timechart", "the 'render' operator", 5),
         ("T | sample 3", "the 'sample' operator", 5),
-        ("T | make-series c = count() on t step 1h", "the 'make-series' operator", 5),
+        ("T | facet by x", "the 'facet' operator", 5),
         ("T | where x like 'a'", "the 'like' operator", 13),
         ("set x = 1; T", "the 'set' statement", 1),
     ],

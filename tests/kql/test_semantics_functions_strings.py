@@ -85,7 +85,6 @@ def test_functions_read_columns_as_well_as_constants() -> None:
         ('countof("aaaa", "aa")', "countof() of a text that can overlap itself"),
         ('countof("hello", "ll")', "countof() of a text that can overlap itself"),
         ('hash("a")', "the function 'hash()'"),
-        ('url_encode("a b")', "the function 'url_encode()'"),
         ('base64_decode_toarray("S3VzdG8=")', "the function 'base64_decode_toarray()'"),
     ],
 )

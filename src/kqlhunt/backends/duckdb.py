@@ -14,6 +14,7 @@ from sqlglot import exp
 
 from kqlhunt.backends.base import to_result
 from kqlhunt.catalog import TableData
+from kqlhunt.command_line import PARSE_COMMAND_LINE_FUNCTION, parse_command_line_json
 from kqlhunt.compiler import CompiledQuery
 from kqlhunt.compiler.sqltypes import SQL_TYPES
 from kqlhunt.errors import BackendError
@@ -40,6 +41,11 @@ def _naive_timestamps(table: pa.Table) -> pa.Table:
 
 def _parse_xml_batch(texts: pa.Array) -> pa.Array:
     return pa.array([parse_xml_json(text) for text in texts.to_pylist()], type=pa.string())
+
+
+def _parse_command_line_batch(texts: pa.Array) -> pa.Array:
+    values = texts.to_pylist()
+    return pa.array([parse_command_line_json(text) for text in values], type=pa.string())
 
 
 def _quote(name: str) -> str:
@@ -124,6 +130,15 @@ class DuckDBBackend:
             [VARCHAR],
             VARCHAR,
             type=PythonUDFType.ARROW,  # a batch of values per call, not one call per row
+            null_handling=FunctionNullHandling.SPECIAL,
+            side_effects=False,
+        )
+        self.connection.create_function(
+            PARSE_COMMAND_LINE_FUNCTION,
+            _parse_command_line_batch,
+            [VARCHAR],
+            VARCHAR,
+            type=PythonUDFType.ARROW,
             null_handling=FunctionNullHandling.SPECIAL,
             side_effects=False,
         )

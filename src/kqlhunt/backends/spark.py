@@ -22,6 +22,7 @@ from sqlglot import exp
 
 from kqlhunt.backends.base import to_result
 from kqlhunt.catalog import FileColumns, TableData
+from kqlhunt.command_line import PARSE_COMMAND_LINE_FUNCTION
 from kqlhunt.compiler import CompiledQuery
 from kqlhunt.errors import BackendError, UnsupportedKqlError
 from kqlhunt.result import QueryResult
@@ -68,7 +69,7 @@ SPARK_MISSING = frozenset(
         "LIST_TRANSFORM", "LIST_POSITION", "LIST_SORT", "LIST_REVERSE", "LIST_REDUCE",
         "LIST_PREPEND", "LIST_EXTRACT", "JSON_TYPE", "JSON_OBJECT", "JSON_ARRAY",
         "JSON_ARRAY_LENGTH", "JSON_MERGE_PATCH", "JSON_EXTRACT", "STR_SPLIT", "FLATTEN",
-        PARSE_XML_FUNCTION,
+        "CHR", PARSE_XML_FUNCTION, PARSE_COMMAND_LINE_FUNCTION,
     }
 )  # fmt: skip
 

@@ -11,6 +11,7 @@ from sqlglot import exp
 
 from kqlhunt.compiler import (
     dynamic_functions,  # noqa: F401  (registers functions)
+    functions_encoding,  # noqa: F401  (registers functions)
     functions_paths,  # noqa: F401  (registers functions)
 )
 from kqlhunt.compiler.functions_user import bind_let

@@ -138,6 +138,8 @@ class ExpressionCompiler:
         from kqlhunt.compiler.functions import compile_call
         from kqlhunt.compiler.functions_user import user_call
 
+        if id(node) in self.scope.aggregated:  # computed by summarize
+            return self.scope.aggregated[id(node)]
         if (user := user_call(self, node)) is not None:  # let functions, toscalar, prev, ...
             return user
         return compile_call(self, node)

@@ -302,8 +302,7 @@ def _nondeterministic(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) 
     )
 
 
-for _name in ("rand", "new_guid"):
-    rule(_name, arity=(0, 2))(_nondeterministic)
+rule("new_guid", arity=(0, 2))(_nondeterministic)
 
 
 # -- conversions ----------------------------------------------------------------------------------

@@ -172,3 +172,19 @@ def _tohex(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
         width = cast(func("GREATEST", exp.Length(this=digits.copy()), args[1].sql), KqlType.INT)
         digits = func("LPAD", digits, width, exp.Literal.string("0"))
     return Typed(exp.Coalesce(this=digits, expressions=[exp.Literal.string("")]), KqlType.STRING)
+
+
+@rule("rand", arity=(0, 1))
+def _rand(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
+    """rand(): a real from 0 (included) to 1 (excluded); rand(N): a long from 0 to N - 1. A new
+    value for every row and every call."""
+    if not args:
+        return Typed(exp.Rand(), KqlType.REAL)
+    (limit,) = args
+    if limit.type not in (KqlType.INT, KqlType.LONG):
+        raise c.context.error(
+            f"the argument of 'rand()' must be a whole number, not {limit.type.value}",
+            node.args[0].offset,
+        )
+    scaled = exp.Floor(this=exp.Mul(this=exp.Rand(), expression=p(limit.sql)))
+    return Typed(cast(scaled, KqlType.LONG), KqlType.LONG)

@@ -307,11 +307,11 @@ _hash_rule("hash_sha1", exp.SHA)
 _hash_rule("hash_sha256", exp.SHA2, length=_N(256))
 
 
-@rule("hash", "url_encode", "url_encode_component", "base64_decode_toarray", arity=(1, 2))
+@rule("hash", "base64_decode_toarray", arity=(1, 2))
 def _engine_specific(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     reasons = {
         "hash": "Kusto's xxhash64 seed and byte order have no portable SQL form",
         "base64_decode_toarray": "the engines have no portable way to list a value's bytes",
     }
-    detail = reasons.get(node.name, "the engines escape different characters than Kusto does")
+    detail = reasons[node.name]
     raise c.context.unsupported(f"the function '{node.name}()'", node.offset, detail)

@@ -11,17 +11,22 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from kqlhunt.compiler.join import suffixed
-from kqlhunt.compiler.result_names_data import RESULT_NAME_KINDS
+from kqlhunt.compiler.kusto_names import KUSTO_AGGREGATES
+from kqlhunt.compiler.result_names_data import AGGREGATE_RESULT_NAME_KINDS, RESULT_NAME_KINDS
 from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
 
 _INDEX_LITERAL_TYPES = frozenset({KqlType.STRING, KqlType.LONG, KqlType.INT})
 
 
-def result_name(expr: ast.Expr, row: Collection[str] = ()) -> str | None:
+def result_name(
+    expr: ast.Expr, row: Collection[str] = (), *, aggregating: bool = False
+) -> str | None:
     """The name Kusto derives from `expr`, or None when it derives none.
 
-    `row` holds the input's columns, which `column_ifexists("x", ...)` is named after.
+    `row` holds the input's columns, which `column_ifexists("x", ...)` is named after. With
+    `aggregating` (an expression of summarize), aggregation calls are named as Kusto names
+    them inside an expression (`strlen(any(x))` -> `strlen_any_x`).
 
     >>> result_name(ast.Call("tostring", (ast.Member(ast.Name("d"), "a"),)))
     'd_a'
@@ -29,18 +34,18 @@ def result_name(expr: ast.Expr, row: Collection[str] = ()) -> str | None:
     if isinstance(expr, ast.Name):
         return expr.name
     if isinstance(expr, ast.Member):
-        return _path_name(expr.target, expr.key)
+        return _path_name(expr.target, expr.key, aggregating)
     if isinstance(expr, ast.Index):
-        return _path_name(expr.target, _index_name(expr.index))
+        return _path_name(expr.target, _index_name(expr.index), aggregating)
     if isinstance(expr, ast.Call):
-        return _call_name(expr, row)
+        return _call_name(expr, row, aggregating)
     return None
 
 
-def _path_name(target: ast.Expr, step: str | None) -> str | None:
+def _path_name(target: ast.Expr, step: str | None, aggregating: bool) -> str | None:
     """`left_step`, or the step alone when the left side has no name; a step that is not a
     constant key still leaves its `_` (`d[i]` -> `d_`)."""
-    left = result_name(target)
+    left = result_name(target, aggregating=aggregating)
     if left is None or not left.strip():
         return step
     return f"{left}_{step or ''}"
@@ -54,8 +59,11 @@ def _index_name(index: ast.Expr) -> str | None:
     return str(index.value)
 
 
-def _call_name(call: ast.Call, row: Collection[str]) -> str | None:
-    kind, prefix = RESULT_NAME_KINDS.get(call.name, ("none", None))
+def _call_name(call: ast.Call, row: Collection[str], aggregating: bool) -> str | None:
+    kinds = RESULT_NAME_KINDS
+    if aggregating and call.name in KUSTO_AGGREGATES:
+        kinds = AGGREGATE_RESULT_NAME_KINDS
+    kind, prefix = kinds.get(call.name, ("none", None))
     if kind in ("name_and_first_argument", "name_and_only_argument"):
         kind, prefix = kind.replace("name_and", "prefix_and"), call.name
     first = call.args[0] if call.args else None
@@ -65,14 +73,14 @@ def _call_name(call: ast.Call, row: Collection[str]) -> str | None:
     ):
         if first is None:
             return None if prefix is None else f"{prefix}_"
-        name = result_name(first)
+        name = result_name(first, aggregating=aggregating)
         return name if prefix is None else f"{prefix}_{name or ''}"
     if kind == "first_argument_value_if_column":
         if isinstance(first, ast.Literal) and isinstance(first.value, str):
             return first.value if first.value in row else None
         return None
     if kind == "first_argument" or (kind == "only_argument" and len(call.args) == 1):
-        return None if first is None else result_name(first)
+        return None if first is None else result_name(first, aggregating=aggregating)
     if kind == "prefix_only":
         return prefix
     return None

@@ -71,3 +71,5 @@ class Scope:
     row_context: bool = True  # false for `let` constants and print: no columns to read
     bindings: dict[str, Typed] = field(default_factory=dict)  # names defined earlier in an extend
     serialized: bool = False  # the input has a row order: row_number(), prev(), next() work
+    # The aggregation calls of a summarize expression, computed beforehand: id(call) -> value.
+    aggregated: dict[int, Typed] = field(default_factory=dict)

@@ -18,6 +18,7 @@ from kqlhunt.compiler.join import push_join_filters
 from kqlhunt.compiler.relation import ROW_ORDER, Relation, aliased, reading
 from kqlhunt.compiler.result_names import ListNames, default_name
 from kqlhunt.compiler.scope import QueryContext, Scope
+from kqlhunt.compiler.series_functions import compile_multi_value
 from kqlhunt.compiler.sqltypes import Typed, cast
 from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
@@ -232,7 +233,14 @@ class TabularCompiler:
     def visit_Extend(self, relation: Relation, node: ast.Extend) -> Relation:
         bindings: dict[str, Typed] = {}
         for item in node.items:
-            value = self.scalar(relation, bindings).compile(item.expr)
+            compiler = self.scalar(relation, bindings)
+            if (several := compile_multi_value(compiler, item)) is not None:
+                for name, value in several:
+                    bindings.pop(name, None)
+                    bindings[name] = value
+                continue
+            value = compiler.compile(item.expr)
+            self._one_value(item)
             name = item.name or default_name(
                 item.expr, set(relation.columns) | set(bindings), relation.columns
             )
@@ -256,13 +264,26 @@ class TabularCompiler:
         for item in node.items:
             if isinstance(item.expr, ast.Star):
                 raise self.context.unsupported("'project *'", item.offset)
-            value = compiler.compile(item.expr)
-            name, repeated = names.name(item.expr, item.name)
-            if repeated:
-                raise self.context.error(f"column '{name}' is projected twice", item.offset)
-            projections.append(aliased(value.sql, name))
-            columns[name] = value.type
+            multi = compile_multi_value(compiler, item)
+            several: list[tuple[str | None, Typed]] = list(multi or [])
+            if multi is None:
+                several.append((item.name, compiler.compile(item.expr)))
+                self._one_value(item)
+            for given, value in several:
+                name, repeated = names.name(item.expr, given)
+                if repeated:
+                    raise self.context.error(f"column '{name}' is projected twice", item.offset)
+                projections.append(aliased(value.sql, name))
+                columns[name] = value.type
         return self.wrap(relation, projections, columns)
+
+    def _one_value(self, item: ast.Assignment) -> None:
+        """Refuse `(a, b) = expr`: every scalar function kqlhunt runs gives one value."""
+        if item.names:
+            raise self.context.error(
+                "(a, b) = ... needs an expression giving several values; this one gives one",
+                item.offset,
+            )
 
     def _match(self, relation: Relation, pattern: str, offset: int, operator: str) -> list[str]:
         if "*" in pattern:
@@ -416,6 +437,11 @@ class TabularCompiler:
 
         return union(self, node)
 
+    def visit_Find(self, node: ast.Find) -> Relation:
+        from kqlhunt.compiler.find import find
+
+        return find(self, node)
+
     def visit_UnionWith(self, relation: Relation, node: ast.UnionWith) -> Relation:
         from kqlhunt.compiler.union import union
 
@@ -447,6 +473,11 @@ class TabularCompiler:
         from kqlhunt.compiler.summarize import summarize
 
         return summarize(self, relation, node)
+
+    def visit_MakeSeries(self, relation: Relation, node: ast.MakeSeries) -> Relation:
+        from kqlhunt.compiler.series import make_series
+
+        return make_series(self, relation, node)
 
     # -- dynamic values and text ---------------------------------------------------------------
 

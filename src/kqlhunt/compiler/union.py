@@ -34,7 +34,7 @@ def union(tc: TabularCompiler, node: ast.Union, piped: Relation | None = None) -
     legs: list[tuple[str, Relation]] = []
     if piped is not None:
         legs.append(("union_arg0", piped))
-    for index, (name, leg) in enumerate(_resolve(context, node), start=len(legs)):
+    for index, (name, leg) in enumerate(resolve_legs(context, node), start=len(legs)):
         legs.append((name or f"union_arg{index}", tc.compile(leg)))
     if not legs:
         missing = ", ".join(f"'{name}'" for name in _leg_names(node))
@@ -126,7 +126,7 @@ def _resolvable(context: QueryContext, leg: ast.Tabular) -> bool:
     return True
 
 
-def _resolve(context: QueryContext, node: ast.Union) -> list[tuple[str | None, ast.Tabular]]:
+def resolve_legs(context: QueryContext, node: ast.Union) -> list[tuple[str | None, ast.Tabular]]:
     """The legs to run, each with the name `withsource` reports (None: an expression leg)."""
     legs: list[tuple[str | None, ast.Tabular]] = []
     for leg in node.legs:

@@ -7,7 +7,7 @@ so later stages can point at the query text when they reject it.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kqlhunt.types import KqlType
@@ -176,10 +176,12 @@ class Materialize(Tabular):
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
-    """`Name = expr` or a bare `expr` (name None) in extend, project, summarize, print."""
+    """`Name = expr` or a bare `expr` (name None) in extend, project, summarize, print; or
+    `(A, B) = expr` (`names`, name None) for an expression giving several columns."""
 
     name: str | None
     expr: Expr
+    names: tuple[str, ...] = ()
     offset: int = field(default=0, kw_only=True, compare=False)
 
 
@@ -261,6 +263,31 @@ class Distinct(Operator):
 class Summarize(Operator):
     aggregates: tuple[Assignment, ...]
     by: tuple[Assignment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesAggregate:
+    """One aggregation of `make-series`: `[Name =] agg(...) [default = value]`."""
+
+    name: str | None
+    expr: Expr
+    default: Expr | None = None
+    offset: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class MakeSeries(Operator):
+    """`make-series aggs on Axis [from A] [to B] step S [by keys]`, or `on Axis in range(A, B,
+    S)`, whose `B` is inclusive (`inclusive_end`). `kind` is `nonempty` or None."""
+
+    aggregates: tuple[SeriesAggregate, ...]
+    axis: Name
+    start: Expr | None
+    end: Expr | None
+    step: Expr
+    by: tuple[Assignment, ...] = ()
+    inclusive_end: bool = False
+    kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,6 +411,17 @@ class Union(Tabular):
 
 
 @dataclass(frozen=True, slots=True)
+class Find(Tabular):
+    """`find [withsource=C] [in (T, ...)] where predicate [project-smart | project c[: type],
+    ...]`. No legs: every table. `project` None: `project-smart`."""
+
+    legs: tuple[Tabular, ...]
+    predicate: Expr
+    project: tuple[tuple[str, KqlType | None], ...] | None = None
+    source_column: str = "source_"
+
+
+@dataclass(frozen=True, slots=True)
 class UnionWith(Operator):
     """`T | union U, V`: the piped input is the first leg."""
 
@@ -444,14 +482,22 @@ class Function:
     offset: int = field(default=0, kw_only=True, compare=False)
 
 
-def walk(node: object, *, into_tables: bool = True) -> Iterator[object]:
+def walk(
+    node: object,
+    *,
+    into_tables: bool = True,
+    stop: Callable[[object], bool] | None = None,
+) -> Iterator[object]:
     """Every syntax node under `node` (itself included), depth first. With `into_tables`
-    false, the tabular expressions inside a scalar one (`toscalar(T | ...)`) are not entered."""
+    false, the tabular expressions inside a scalar one (`toscalar(T | ...)`) are not entered;
+    a node for which `stop` is true is yielded but not entered."""
     yield node
     if not into_tables and isinstance(node, TabularSubquery):
         return
+    if stop is not None and stop(node):
+        return
     for child in _children(node):
-        yield from walk(child, into_tables=into_tables)
+        yield from walk(child, into_tables=into_tables, stop=stop)
 
 
 def _children(node: object) -> Iterator[object]:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from kqlhunt.errors import KqlSemanticError, KqlSyntaxError, UnsupportedKqlError
-from kqlhunt.kql import ast, dynamic_operators, search_operator, table_operators
+from kqlhunt.kql import ast, dynamic_operators, search_operator, series_operator, table_operators
 from kqlhunt.kql.literals import parse_datetime, parse_timespan
 from kqlhunt.kql.tokens import Token, TokenType, position_of, tokenize
 from kqlhunt.types import KqlType
@@ -68,7 +68,6 @@ COMPARISONS = frozenset({"==", "!=", "<>", "<", "<=", ">", ">=", "=~", "!~"})
 KNOWN_UNSUPPORTED_OPERATORS = frozenset(
     {
         "parse-kv",
-        "make-series",
         "render",
         "sample",
         "sample-distinct",
@@ -79,7 +78,6 @@ KNOWN_UNSUPPORTED_OPERATORS = frozenset(
         "getschema",
         "reduce",
         "scan",
-        "find",
         "consume",
         "partition",
         "project-smart",
@@ -282,7 +280,7 @@ class Parser:
         if token.text == "search":
             return search_operator.parse_search_source(self)
         if token.text == "find":
-            raise self.unsupported(f"the '{token.text}' operator", token.offset)
+            return search_operator.parse_find_source(self)
         self.advance()
         if self.tok.is_op("("):
             args, named = self.parse_call_args()
@@ -347,10 +345,10 @@ class Parser:
         return ast.Where(predicate, offset=offset)
 
     def _parse_extend(self, offset: int) -> ast.Operator:
-        return ast.Extend(self.parse_assignments(), offset=offset)
+        return ast.Extend(self.parse_assignments(tuples=True), offset=offset)
 
     def _parse_project(self, offset: int) -> ast.Operator:
-        return ast.Project(self.parse_assignments(), offset=offset)
+        return ast.Project(self.parse_assignments(tuples=True), offset=offset)
 
     def _parse_project_away(self, offset: int) -> ast.Operator:
         return ast.ProjectAway(self.parse_name_patterns(), offset=offset)
@@ -438,7 +436,7 @@ class Parser:
         self.skip_hints()
         aggregates: tuple[ast.Assignment, ...] = ()
         if not self.tok.is_word("by") and not self.at_operator_end():
-            aggregates = self.parse_assignments()
+            aggregates = self.parse_assignments(tuples=True)
         by: tuple[ast.Assignment, ...] = ()
         if self.accept_word("by"):
             by = self.parse_assignments()
@@ -457,18 +455,29 @@ class Parser:
 
     # -- lists inside operators ----------------------------------------------------------------
 
-    def parse_assignments(self) -> tuple[ast.Assignment, ...]:
-        items = [self.parse_assignment()]
+    def parse_assignments(self, tuples: bool = False) -> tuple[ast.Assignment, ...]:
+        """A list of `[Name =] expr`; with `tuples`, also `(A, B) = expr` (extend, project,
+        summarize)."""
+        items = [self.parse_assignment(tuples)]
         while self.accept_op(","):
-            items.append(self.parse_assignment())
+            items.append(self.parse_assignment(tuples))
         return tuple(items)
 
-    def parse_assignment(self) -> ast.Assignment:
+    def parse_assignment(self, tuples: bool = False) -> ast.Assignment:
         token = self.tok
         if token.is_op("(") and self._looks_like_name_tuple():
-            raise self.unsupported(
-                "assigning to several names at once ((a, b) = ...)", token.offset
-            )
+            if not tuples:
+                raise self.unsupported(
+                    "assigning to several names at once ((a, b) = ...) here", token.offset
+                )
+            self.advance()
+            names = [self.expect_name()]
+            while self.accept_op(","):
+                names.append(self.expect_name())
+            self.expect_op(")")
+            self.expect_op("=")
+            expr = self.parse_expr()
+            return ast.Assignment(None, expr, tuple(names), offset=token.offset)
         if token.type is TokenType.IDENTIFIER and self.peek().is_op("="):
             self.advance()
             self.advance()
@@ -828,6 +837,7 @@ Parser.OPERATORS = {
     "count": Parser._parse_count,
     "distinct": Parser._parse_distinct,
     "summarize": Parser._parse_summarize,
+    "make-series": series_operator.parse_make_series,
     "search": search_operator.parse_search,
     **dynamic_operators.OPERATORS,
     **table_operators.OPERATORS,

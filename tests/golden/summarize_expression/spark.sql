@@ -1,0 +1,192 @@
+SELECT
+  `Dvc`,
+  `Share`,
+  `Users`
+FROM (
+  SELECT
+    `Dvc`,
+    CAST((
+      `_q2` * CAST(100.0 AS DOUBLE)
+    ) AS DOUBLE) / `_q3` AS `Share`,
+    COALESCE(
+      ARRAY_JOIN(
+        LIST_TRANSFORM(
+          JSON_EXTRACT(TO_JSON(`_q4`), '$[*]'),
+          x -> COALESCE(JSON_EXTRACT_STRING(x, '$'), '')
+        ),
+        ','
+      ),
+      ''
+    ) AS `Users`
+  FROM (
+    SELECT
+      `Dvc`,
+      COUNT(*) FILTER(WHERE
+        `ActorUsername` = 'SYSTEM') AS `_q2`,
+      COUNT(*) AS `_q3`,
+      TO_JSON(
+        TO_JSON(
+          COALESCE(
+            COLLECT_LIST(DISTINCT `ActorUsername`) FILTER(WHERE
+              NOT `ActorUsername` IS NULL),
+            ARRAY()
+          )
+        )
+      ) AS `_q4`
+    FROM (
+      SELECT
+        `Dvc`,
+        `ActorUsername`
+      FROM (
+        SELECT
+          `TimeGenerated`,
+          `Type`,
+          `EventCount`,
+          `EventStartTime`,
+          `EventEndTime`,
+          `EventType`,
+          `EventSubType`,
+          `EventResult`,
+          `EventResultDetails`,
+          `EventOriginalResultDetails`,
+          `EventSeverity`,
+          `EventOriginalSeverity`,
+          `EventUid`,
+          `EventOriginalUid`,
+          `EventOriginalType`,
+          `EventOriginalSubType`,
+          `EventMessage`,
+          `EventProduct`,
+          `EventProductVersion`,
+          `EventVendor`,
+          `EventSchema`,
+          `EventSchemaVersion`,
+          `EventReportUrl`,
+          `EventOwner`,
+          `AdditionalFields`,
+          `Dvc`,
+          `DvcIpAddr`,
+          `DvcHostname`,
+          `DvcDomain`,
+          `DvcDomainType`,
+          `DvcFQDN`,
+          `DvcId`,
+          `DvcIdType`,
+          `DvcDescription`,
+          `DvcMacAddr`,
+          `DvcZone`,
+          `DvcOs`,
+          `DvcOsVersion`,
+          `DvcAction`,
+          `DvcOriginalAction`,
+          `DvcInterface`,
+          `DvcScopeId`,
+          `DvcScope`,
+          `User`,
+          `Process`,
+          `CommandLine`,
+          `Hash`,
+          `ActorUserId`,
+          `ActorUserIdType`,
+          `ActorScope`,
+          `ActorScopeId`,
+          `ActorUsername`,
+          `ActorUsernameType`,
+          `ActorSessionId`,
+          `ActorUserType`,
+          `ActorOriginalUserType`,
+          `ActingProcessCommandLine`,
+          `ActingProcessCreationTime`,
+          `ActingProcessFileCompany`,
+          `ActingProcessFileDescription`,
+          `ActingProcessFileInternalName`,
+          `ActingProcessFileOriginalName`,
+          `ActingProcessFileProduct`,
+          `ActingProcessFileSize`,
+          `ActingProcessFileVersion`,
+          `ActingProcessFilename`,
+          `ActingProcessGuid`,
+          `ActingProcessIMPHASH`,
+          `ActingProcessId`,
+          `ActingProcessInjectedAddress`,
+          `ActingProcessIntegrityLevel`,
+          `ActingProcessIsHidden`,
+          `ActingProcessMD5`,
+          `ActingProcessName`,
+          `ActingProcessSHA1`,
+          `ActingProcessSHA256`,
+          `ActingProcessSHA512`,
+          `ActingProcessTokenElevation`,
+          `ParentProcessCreationTime`,
+          `ParentProcessFileCompany`,
+          `ParentProcessFileDescription`,
+          `ParentProcessFileProduct`,
+          `ParentProcessFileVersion`,
+          `ParentProcessGuid`,
+          `ParentProcessIMPHASH`,
+          `ParentProcessId`,
+          `ParentProcessInjectedAddress`,
+          `ParentProcessIntegrityLevel`,
+          `ParentProcessIsHidden`,
+          `ParentProcessMD5`,
+          `ParentProcessName`,
+          `ParentProcessSHA1`,
+          `ParentProcessSHA256`,
+          `ParentProcessSHA512`,
+          `ParentProcessTokenElevation`,
+          `TargetUsername`,
+          `TargetUsernameType`,
+          `TargetUserId`,
+          `TargetUserIdType`,
+          `TargetUserSessionId`,
+          `TargetUserType`,
+          `TargetOriginalUserType`,
+          `TargetUserScope`,
+          `TargetUserScopeId`,
+          `TargetUserSessionGuid`,
+          `TargetProcessCommandLine`,
+          `TargetProcessCreationTime`,
+          `TargetProcessCurrentDirectory`,
+          `TargetProcessFileCompany`,
+          `TargetProcessFileDescription`,
+          `TargetProcessFileInternalName`,
+          `TargetProcessFileOriginalName`,
+          `TargetProcessFileProduct`,
+          `TargetProcessFileSize`,
+          `TargetProcessFileVersion`,
+          `TargetProcessFilename`,
+          `TargetProcessGuid`,
+          `TargetProcessIMPHASH`,
+          `TargetProcessId`,
+          `TargetProcessInjectedAddress`,
+          `TargetProcessIntegrityLevel`,
+          `TargetProcessIsHidden`,
+          `TargetProcessMD5`,
+          `TargetProcessName`,
+          `TargetProcessSHA1`,
+          `TargetProcessSHA256`,
+          `TargetProcessSHA512`,
+          `TargetProcessStatusCode`,
+          `TargetProcessTokenElevation`,
+          `HashType`,
+          `RuleName`,
+          `RuleNumber`,
+          `Rule`,
+          `ThreatId`,
+          `ThreatName`,
+          `ThreatCategory`,
+          `ThreatRiskLevel`,
+          `ThreatOriginalRiskLevel`,
+          `ThreatField`,
+          `ThreatConfidence`,
+          `ThreatOriginalConfidence`,
+          `ThreatIsActive`,
+          `ThreatFirstReportedTime`,
+          `ThreatLastReportedTime`
+        FROM `imProcessCreate`
+      ) AS _q1
+    ) AS _q5
+    GROUP BY
+      `Dvc`
+  ) AS _q6
+) AS _q7
