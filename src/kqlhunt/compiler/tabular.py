@@ -40,7 +40,21 @@ class TabularCompiler:
                 f"the tabular expression {type(node).__name__}", node.offset
             )
         relation: Relation = method(node)
+        self._refuse_names_differing_in_case(relation, node.offset)
         return relation
+
+    def _refuse_names_differing_in_case(self, relation: Relation, offset: int) -> None:
+        """Kusto's column names are case-sensitive; the SQL engines' are not, so a result with
+        columns `r` and `R` would read one for the other: refused by name instead."""
+        seen: dict[str, str] = {}
+        for name in relation.columns:
+            other = seen.setdefault(name.lower(), name)
+            if other != name:
+                raise self.context.unsupported(
+                    f"columns '{other}' and '{name}' side by side, names that differ only in case",
+                    offset,
+                    "the SQL engines cannot tell them apart; rename one of them",
+                )
 
     def scalar(
         self, relation: Relation, bindings: dict[str, Typed] | None = None
@@ -197,6 +211,7 @@ class TabularCompiler:
         for operator in push_join_filters(node.operators):
             method = getattr(self, "visit_" + type(operator).__name__)
             relation = method(relation, operator)
+            self._refuse_names_differing_in_case(relation, operator.offset)
         return relation
 
     def visit_Materialize(self, node: ast.Materialize) -> Relation:
