@@ -31,6 +31,7 @@ from kqlhunt.cli.output import (
     print_error,
     print_ingest_summary,
     print_rule_summary,
+    print_unfilled_summary,
     print_workspace_summary,
     write_result,
 )
@@ -38,7 +39,7 @@ from kqlhunt.cli.streams import QuietExitGroup
 from kqlhunt.compiler import compile_query
 from kqlhunt.engine import Engine
 from kqlhunt.errors import KqlHuntError
-from kqlhunt.hunt import RuleOutcome, hunt
+from kqlhunt.hunt import RuleOutcome, hunt, unfilled_reads
 from kqlhunt.kql.literals import parse_datetime
 from kqlhunt.kql.parser import parse_query
 from kqlhunt.normalize import (
@@ -266,6 +267,7 @@ def hunt_command(
         outcomes = hunt(rules, tables, now=_now(now), engine=engine)
         tuning_counts = _apply_tuning(tuning, outcomes, _now(now), err)
     print_rule_summary(err, outcomes)
+    print_unfilled_summary(err, unfilled_reads(outcomes, {t.name: t for t in tables}))
 
     alerts = [alert for outcome in outcomes for alert in outcome.alerts]
     alerts.sort(key=lambda a: (a.time is None, a.time or datetime.min, a.rule_name))

@@ -44,28 +44,28 @@ def _wire(columns: Mapping[str, KqlType]) -> list[tuple[str, str]]:
 _WIRE_SCHEMAS: Final = {name: _wire(columns) for name, columns in LOCAL_SCHEMAS.items()}
 
 # The tables every request carries: those kqlhunt fills, under all their names. The tables it
-# knows but does not fill (hundreds of names) go only with the queries that read them.
+# knows but does not fill (hundreds of names) go only when some query reads them.
 _FILLED: Final = frozenset({*TABLE_SCHEMAS, *ASIM_PROCESS_TABLES})
 
 
 def rule_requests(rules: Iterable[AnalyticRule]) -> list[Request]:
-    """One request per rule query, identified by its file (and a number when a file repeats)."""
+    """One request per rule query, identified by its file (and a number when a file repeats).
+    Every request carries the same schemas (the analyzer builds them once): the filled tables
+    and every other table some query reads, by name or by a wildcard of `union`."""
+    rules = list(rules)
+    names = set(_FILLED)
+    for rule in rules:
+        names |= tables_read(rule.query) & LOCAL_SCHEMAS.keys()
+        for pattern in table_patterns(rule.query):
+            names.update(fnmatch.filter(LOCAL_SCHEMAS, pattern))
+    schemas = {name: _WIRE_SCHEMAS[name] for name in sorted(names)}
     requests: list[Request] = []
     seen: dict[str, int] = {}
     for rule in rules:
         count = seen[rule.path] = seen.get(rule.path, 0) + 1
         rule_id = rule.path if count == 1 else f"{rule.path}#{count}"
-        requests.append(Request(rule_id, rule.query, _request_schemas(rule.query)))
+        requests.append(Request(rule_id, rule.query, schemas))
     return requests
-
-
-def _request_schemas(text: str) -> dict[str, list[tuple[str, str]]]:
-    """The schemas a query's request carries: the filled tables, and every other table it
-    reads by name or by a wildcard of `union`."""
-    names = set(_FILLED) | (tables_read(text) & LOCAL_SCHEMAS.keys())
-    for pattern in table_patterns(text):
-        names.update(fnmatch.filter(LOCAL_SCHEMAS, pattern))
-    return {name: _WIRE_SCHEMAS[name] for name in sorted(names)}
 
 
 def tables_read(text: str) -> set[str]:
