@@ -122,7 +122,13 @@ def ip_prefix(*columns: str) -> Predicate:
         tc: TabularCompiler, relation: Relation, node: ast.Expr, value: Typed
     ) -> exp.Expr:
         if not value.is_constant or not isinstance(value.constant, list):
-            raise tc.context.unsupported("a non-constant list of address prefixes", node.offset)
+            # A list known only when the query runs (a `toscalar` of indicators): Kusto's own
+            # function on each column.
+            calls: list[ast.Expr] = [
+                ast.Call("has_any_ipv4_prefix", (_column(c, node), node), offset=node.offset)
+                for c in columns
+            ]
+            return tc.scalar(relation).compile(_any_of(calls, node)).sql
         regex = _ip_prefix_regex([str(p) for p in value.constant])
         if regex is None:
             return exp.false()
