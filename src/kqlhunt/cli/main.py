@@ -44,13 +44,12 @@ from kqlhunt.kql.literals import parse_datetime
 from kqlhunt.kql.parser import parse_query
 from kqlhunt.normalize import (
     FORMAT_NAMES,
-    IM_PROCESS_CREATE,
-    TABLE_NAME,
     IngestStats,
     LogFormat,
     LogRead,
     read_logs,
 )
+from kqlhunt.normalize.tables import table_schemas
 from kqlhunt.report.console import make_console
 from kqlhunt.rules.loader import bundled_rules_dir, load_rules
 from kqlhunt.samples import sample_logs
@@ -475,11 +474,11 @@ def _progress(console: Console) -> Iterator[Callable[[str, int, int], None] | No
 )
 @_now_option
 def compile_command(kql: str, dialect: str, now: str | None) -> None:
-    """Show the SQL a KQL query compiles to, against the imProcessCreate schema."""
+    """Show the SQL a KQL query compiles to, against the schemas of every table kqlhunt knows."""
     if kql == "-":
         kql = sys.stdin.read()
     try:
-        compiled = compile_query(kql, {TABLE_NAME: IM_PROCESS_CREATE}, now=_now(now))
+        compiled = compile_query(kql, table_schemas(), now=_now(now))
     except KqlHuntError as error:
         print_error(_stderr(), error)
         sys.exit(EXIT_USAGE)
