@@ -33,6 +33,40 @@ def test_hunt_samples_prints_alerts_and_a_summary() -> None:
     assert "Invoke-PowerShellTcpOneLine Usage (Normalized Process Events)': 4 alerts" in err
 
 
+def _rule(folder: Path, name: str, query: str) -> None:
+    number = len(list(folder.iterdir())) + 1
+    (folder / f"{number}.yaml").write_text(
+        f"id: {number:08d}-1111-4111-8111-111111111111\nname: {name}\nseverity: Low\n"
+        f"query: |\n  {query}\n",
+        encoding="utf-8",
+    )
+
+
+def test_hunt_names_the_tables_no_log_fills_when_rules_read_only_those(tmp_path: Path) -> None:
+    _rule(tmp_path, "Network", "DeviceNetworkEvents | where RemotePort == 4444")
+    _rule(
+        tmp_path,
+        "Domains",
+        "_Im_Dns(domain_has_any=dynamic(['evil.com'])) | union CommonSecurityLog",
+    )
+    _rule(tmp_path, "Processes and files", "imFileEvent | union imProcessCreate | take 1")
+
+    code, _, err = run("hunt", "--samples", "--rules", str(tmp_path), *NOW)
+
+    assert code == EXIT_ALERTS  # the third rule reads process events, which the samples fill
+    assert err.count("no log fills") == 1
+    assert (
+        "2 rules read only tables no log fills, so no alert could come from them: "
+        "CommonSecurityLog, DeviceNetworkEvents, _Im_Dns." in err
+    )
+
+
+def test_hunt_of_the_samples_says_nothing_of_tables_no_log_fills() -> None:
+    _, _, err = run("hunt", "--samples", *NOW)
+
+    assert "no log fills" not in err
+
+
 def test_hunt_jsonl_writes_one_alert_per_line_on_stdout() -> None:
     code, out, err = run("hunt", "--samples", "--format", "jsonl", *NOW)
 

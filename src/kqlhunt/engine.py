@@ -51,6 +51,9 @@ class Engine:
         self.backend = create_backend(backend or DEFAULT_BACKEND)
         self.now = now
         self.schemas: dict[str, dict[str, KqlType]] = {}
+        # Tables given but not handed to the backend yet: a table is loaded when a query first
+        # reads it, so the hundreds of empty known tables and ASIM names cost nothing unread.
+        self._pending: dict[str, TableData] = {}
         # Compiled queries by text, source name and pinned clock; valid while the schemas stay.
         self._compiled: dict[tuple[str, str, datetime], CompiledQuery] = {}
         # Intermediate tables compiled queries read (see `materialize`), oldest first, and the
@@ -60,12 +63,23 @@ class Engine:
         self.add_tables(tables)
 
     def add_tables(self, tables: Iterable[TableData]) -> None:
-        tables = list(tables)
-        self.backend.load(tables)
+        """Make tables readable by queries (replacing any of the same name)."""
         for table in tables:
             self.schemas[table.name] = dict(table.columns)
+            self._pending[table.name] = table
         self._compiled.clear()
         self._drop_settled(0)
+
+    def run(self, compiled: CompiledQuery) -> QueryResult:
+        """Run a query compiled against the engine's tables."""
+        self._load(compiled.tables)
+        return self.backend.run(compiled)
+
+    def _load(self, names: Iterable[str]) -> None:
+        """Hand the backend the tables among `names` it does not hold yet."""
+        due = [self._pending.pop(name) for name in names if name in self._pending]
+        if due:
+            self.backend.load(due)
 
     def compile(self, text: str, source_name: str = "<query>") -> CompiledQuery:
         """Compile a query against the engine's tables; repeated texts are compiled once.
@@ -93,7 +107,7 @@ class Engine:
     def probe(self, select: exp.Select, columns: dict[str, KqlType]) -> list[tuple[Any, ...]]:
         """Rows of a SELECT the compiler needs to see (output columns that depend on data)."""
         read = frozenset(t.name for t in select.find_all(exp.Table))
-        return self.backend.run(CompiledQuery(select, columns, read)).rows
+        return self.run(CompiledQuery(select, columns, read)).rows
 
     def materialize(self, select: exp.Select, columns: dict[str, KqlType]) -> str:
         """Compute a SELECT once into a table of the backend and name it: the input of an
@@ -107,6 +121,7 @@ class Engine:
         name = self._settled_sql.get(sql)
         if name is None or _RANDOM.search(sql):
             name = next(_SETTLED_NAMES)
+            self._load(query.tables)
             self.backend.materialize(name, query)
             self._settled.append(name)
             self._settled_sql[sql] = name
@@ -116,7 +131,7 @@ class Engine:
         """Compile and run a KQL query. Errors carry the position in `text`."""
         made = len(self._settled)
         try:
-            return self.backend.run(self.compile(text, source_name))
+            return self.run(self.compile(text, source_name))
         finally:
             if self.now is None:  # nothing is cached: no other query reads what this one made
                 self._drop_settled(made)

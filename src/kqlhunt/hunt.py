@@ -7,7 +7,7 @@ rules still run.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,6 +17,7 @@ from kqlhunt.alerts.model import Alert
 from kqlhunt.catalog import TableData
 from kqlhunt.engine import Engine
 from kqlhunt.errors import KqlError, KqlHuntError, RuleError, SourcePosition
+from kqlhunt.kql.references import tables_read
 from kqlhunt.rules.model import AnalyticRule
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,27 @@ def run_rule(engine: Engine, rule: AnalyticRule) -> RuleOutcome:
         return RuleOutcome(rule, error=error)
     batch = build_alerts(rule, result)
     return RuleOutcome(rule, alerts=batch.alerts, warnings=batch.warnings)
+
+
+def unfilled_reads(
+    outcomes: Sequence[RuleOutcome], tables: Mapping[str, TableData]
+) -> dict[str, list[str]]:
+    """The rules that ran without an alert while every table they read is empty: no log given
+    fills it (a table kqlhunt knows but no source fills, or one the logs had no event for).
+    Such a rule says nothing about the data, which a user must not take for "clean".
+
+    Returns:
+        Rule name to the tables it reads, in name order; rules that read a table with rows, or
+        no table at all, are left out.
+    """
+    found: dict[str, list[str]] = {}
+    for outcome in outcomes:
+        if not outcome.ok or outcome.alerts:
+            continue
+        read = tables_read(outcome.rule.query, tables) - {"_GetWatchlist"}
+        if read and not any(len(tables[name]) for name in read if name in tables):
+            found[outcome.rule.name] = sorted(read)
+    return found
 
 
 def hunt(

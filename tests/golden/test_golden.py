@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from kqlhunt.backends.duckdb import DuckDBBackend
 from kqlhunt.catalog import TableData
 from kqlhunt.compiler import CompiledQuery, compile_query
-from kqlhunt.engine import Engine
 from kqlhunt.normalize import IM_PROCESS_CREATE, TABLE_NAME
 from tests.conftest import PINNED_NOW
 
@@ -53,10 +53,10 @@ def test_golden_sql(case: Path, dialect: str) -> None:
 @pytest.mark.parametrize("case", _cases(), ids=lambda p: p.name)
 def test_golden_duckdb_sql_runs(case: Path) -> None:
     """The stored DuckDB SQL is valid: it runs over an empty imProcessCreate table."""
-    engine = Engine([TableData.empty(TABLE_NAME, IM_PROCESS_CREATE)], now=PINNED_NOW)
+    backend = DuckDBBackend()
+    backend.load([TableData.empty(TABLE_NAME, IM_PROCESS_CREATE)])
     try:
         sql = (case / "duckdb.sql").read_text(encoding="utf-8")
-        connection = engine.backend.connection  # type: ignore[attr-defined]
-        connection.execute(sql).fetchall()
+        backend.connection.execute(sql).fetchall()
     finally:
-        engine.close()
+        backend.close()

@@ -81,7 +81,7 @@ def test_bundled_rules_are_clean() -> None:
         ("columnName: Host", "columnName: Computer", ("error", "missing-column", 22)),
         ("Command: CommandLine", "Command: CmdLine", ("error", "missing-column", 24)),
         ("| where", "| wher", ("error", "query-syntax", 16)),
-        ("imProcessCreate\n", "SigninLogs\n", ("info", "table-not-local", 15)),
+        ("imProcessCreate\n", "AWSCloudTrail\n", ("info", "table-not-local", 15)),
         # a vendor table kqlhunt holds is checked: it has no ASIM column
         ("imProcessCreate\n", "SecurityEvent\n", ("error", "query-compile", 17)),
         ("severity: Medium\n", "", ("error", "missing-field", None)),

@@ -32,7 +32,7 @@ def test_errors_exit_1_with_positions(tmp_path: Path) -> None:
 
 def test_jsonl_and_severity_floor(tmp_path: Path) -> None:
     path = tmp_path / "q.kql"
-    path.write_text("SigninLogs | take 1\n")
+    path.write_text("AWSCloudTrail | take 1\n")
     runner = CliRunner()
     assert runner.invoke(main, ["lint", "--format", "jsonl", str(path)]).stdout == ""
     result = runner.invoke(main, ["lint", "--min-severity", "info", "--format", "jsonl", str(path)])

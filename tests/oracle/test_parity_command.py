@@ -16,7 +16,8 @@ _RULES = {
     "process.kql": "imProcessCreate | where CommandLine has 'whoami' | project Dvc, User",
     "network.kql": "DeviceNetworkEvents | where RemotePort == 4444",
     "vendor.kql": "SecurityEvent | where EventID == 4688 | summarize count() by Computer",
-    "joined.kql": "DeviceProcessEvents | join DeviceFileEvents on DeviceId",
+    "joined.kql": "DeviceProcessEvents | join DeviceFileCertificateInfo on DeviceId",
+    "files.kql": "DeviceProcessEvents | join kind=inner DeviceFileEvents on DeviceId | count",
     "logons.kql": "SecurityEvent | where EventID == 4624 | count",
 }
 
@@ -40,16 +41,17 @@ def test_figures_and_outcomes(tmp_path: Path, analyzer: Path) -> None:
     outcomes = {Path(qid).name: result for qid, result in report.scope.items()}
 
     figures = report.figures()
-    assert figures["acceptance agrees with the analyzer"] == (5, 5)
-    assert figures["result columns agree, where both infer them"] == (3, 3)
-    # Over process events: the ASIM query, the 4688 query and the join; not the 4624 count
-    # nor the network query.
-    assert set(outcomes) == {"process.kql", "vendor.kql", "joined.kql"}
+    assert figures["acceptance agrees with the analyzer"] == (6, 6)
+    assert figures["result columns agree, where both infer them"] == (5, 5)
+    # Over process events: the ASIM query, the 4688 query and the joins; not the 4624 count
+    # nor the network query (a table kqlhunt knows, empty, but no process events).
+    assert set(outcomes) == {"process.kql", "vendor.kql", "joined.kql", "files.kql"}
     assert outcomes["process.kql"].outcome is Outcome.RUNS
     assert outcomes["vendor.kql"].outcome is Outcome.RUNS
+    assert outcomes["files.kql"].outcome is Outcome.RUNS
     assert outcomes["joined.kql"].outcome is Outcome.GAP
     assert outcomes["joined.kql"].detail == (
-        "reads table DeviceFileEvents, which kqlhunt does not hold"
+        "reads table DeviceFileCertificateInfo, which kqlhunt does not hold"
     )
     assert report.problems() == []
 
@@ -60,9 +62,9 @@ def test_the_command_prints_the_figures(tmp_path: Path, analyzer: Path) -> None:
     )
 
     assert result.exit_code == 0, result.output
-    assert "5 rule queries" in result.stdout
+    assert "6 rule queries" in result.stdout
     assert "acceptance agrees with the analyzer" in result.stdout
-    assert "DeviceFileEvents" in result.stdout
+    assert "DeviceFileCertificateInfo" in result.stdout
 
 
 def test_a_missing_analyzer_is_a_usage_error(tmp_path: Path) -> None:

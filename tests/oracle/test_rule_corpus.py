@@ -23,8 +23,40 @@ _REPLACED_COLUMN_MOVES = (
     "the docs move a column that `extend` replaces to the end, the analyzer keeps it in place; "
     "kqlhunt follows the docs"
 )
+_UNION_TYPE_SUFFIXES = (
+    "union of tables whose column of one name has different types: the docs name the output "
+    "columns with a type suffix (X_string, X_dynamic), the analyzer keeps one; kqlhunt follows "
+    "the docs"
+)
+_COLUMN_IFEXISTS_TYPE = (
+    "column_ifexists over a column that exists: the analyzer types the result as the default "
+    "value ('' gives string), kqlhunt as the column (real); the docs do not say"
+)
+_ARG_MAX_RENAMED = (
+    "a named arg_max(x, *) / arg_max(t, x): the analyzer leaves x out of the columns it returns "
+    "and numbers a clash (ReportId1), kqlhunt keeps x; the docs do not say"
+)
 KNOWN_COLUMN_DISAGREEMENTS = {
     "Detections/Syslog/ssh_potentialBruteForce.yaml": _REPLACED_COLUMN_MOVES,  # UserList
+    "Detections/AuditLogs/MailPermissionsAddedToApplication.yaml": _REPLACED_COLUMN_MOVES,  # Type
+    "Hunting Queries/AuditLogs/AppRequiredResourceAccessUpdate.yaml": _REPLACED_COLUMN_MOVES,
+    "Detections/MultipleDataSources/ZincOct292020IOCs.yaml": _REPLACED_COLUMN_MOVES,  # Computer
+    "Detections/SigninLogs/BruteForceCloudPC.yaml": _REPLACED_COLUMN_MOVES,  # IPAddress
+    "Hunting Queries/Microsoft 365 Defender/General queries/Web Content Filtering Events.yml": (
+        _REPLACED_COLUMN_MOVES  # AdditionalFields
+    ),
+    "Hunting Queries/MultipleDataSources/Dev-0322FileDropActivityNovember2021.yaml": (
+        _REPLACED_COLUMN_MOVES  # RiskScore
+    ),
+    "Solutions/Microsoft 365 Defender/Analytic Rules/AVTarrask.yaml": _REPLACED_COLUMN_MOVES,
+    "Detections/MultipleDataSources/KNOTWEEDFileHashesJuly2022.yaml": _UNION_TYPE_SUFFIXES,
+    "Hunting Queries/MultipleDataSources/TrackingPasswordChanges.yaml": _UNION_TYPE_SUFFIXES,
+    "Hunting Queries/AzureDiagnostics/SpringShellExploitationAttempt.yaml": _COLUMN_IFEXISTS_TYPE,
+    "Hunting Queries/AzureDiagnostics/SpringshellWebshellUsage.yaml": _COLUMN_IFEXISTS_TYPE,
+    "Hunting Queries/AzureDiagnostics/WAF_log4j_vulnerability.yaml": _COLUMN_IFEXISTS_TYPE,
+    "Detections/AzureDiagnostics/KeyVaultSensitiveOperations.yaml": _ARG_MAX_RENAMED,
+    "Detections/AzureDiagnostics/KeyvaultMassSecretRetrieval.yaml": _ARG_MAX_RENAMED,
+    "Detections/AzureDiagnostics/NRT_KeyVaultSensitiveOperations.yaml": _ARG_MAX_RENAMED,
     "Solutions/FalconFriday/Analytic Rules/CertifiedPreOwned-backup-key-2.yaml": (
         _REPLACED_COLUMN_MOVES  # EventData = parse_xml(EventData)
     ),

@@ -32,6 +32,7 @@ from kqlhunt.cli.output import (
     print_error,
     print_ingest_summary,
     print_rule_summary,
+    print_unfilled_summary,
     print_workspace_summary,
     write_result,
 )
@@ -39,18 +40,17 @@ from kqlhunt.cli.streams import QuietExitGroup
 from kqlhunt.compiler import compile_query
 from kqlhunt.engine import Engine
 from kqlhunt.errors import KqlHuntError
-from kqlhunt.hunt import RuleOutcome, hunt
+from kqlhunt.hunt import RuleOutcome, hunt, unfilled_reads
 from kqlhunt.kql.literals import parse_datetime
 from kqlhunt.kql.parser import parse_query
 from kqlhunt.normalize import (
     FORMAT_NAMES,
-    IM_PROCESS_CREATE,
-    TABLE_NAME,
     IngestStats,
     LogFormat,
     LogRead,
     read_logs,
 )
+from kqlhunt.normalize.tables import table_schemas
 from kqlhunt.report.console import make_console
 from kqlhunt.rules.loader import bundled_rules_dir, load_rules
 from kqlhunt.samples import sample_logs
@@ -287,6 +287,7 @@ def hunt_command(
             outcomes = hunt(rules, tables, now=_now(now), engine=engine)
             tuning_counts = _apply_tuning(tuning, outcomes, _now(now), err)
     print_rule_summary(err, outcomes)
+    print_unfilled_summary(err, unfilled_reads(outcomes, {t.name: t for t in tables}))
 
     alerts = [alert for outcome in outcomes for alert in outcome.alerts]
     alerts.sort(key=lambda a: (a.time is None, a.time or datetime.min, a.rule_name))
@@ -563,11 +564,11 @@ def _progress(console: Console) -> Iterator[Callable[[str, int, int], None] | No
 )
 @_now_option
 def compile_command(kql: str, dialect: str, now: str | None) -> None:
-    """Show the SQL a KQL query compiles to, against the imProcessCreate schema."""
+    """Show the SQL a KQL query compiles to, against the schemas of every table kqlhunt knows."""
     if kql == "-":
         kql = sys.stdin.read()
     try:
-        compiled = compile_query(kql, {TABLE_NAME: IM_PROCESS_CREATE}, now=_now(now))
+        compiled = compile_query(kql, table_schemas(), now=_now(now))
     except KqlHuntError as error:
         print_error(_stderr(), error)
         sys.exit(EXIT_USAGE)

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 # counts them.
 SKIPPED_SHOWN = 10
 
+# How many tables the line about rules over tables no log fills names before it counts them.
+UNFILLED_SHOWN = 6
+
 
 def cell_text(value: Any) -> str:
     """A value as Kusto prints it in a result grid."""
@@ -162,6 +165,28 @@ def print_rule_summary(console: Console, outcomes: Sequence[RuleOutcome]) -> Non
         console.print(Text(f"Rule {rule.name!r}: {count} alert{_s(count)}."))
         for warning in outcome.warnings:
             console.print(Text(f"  warning: {warning}", style="yellow"))
+
+
+def print_unfilled_summary(console: Console, unfilled: dict[str, list[str]]) -> None:
+    """One line naming the tables that rules read when no log given fills any of them, the
+    tables most read first; with -v, the rules one by one."""
+    if not unfilled:
+        return
+    counts = Counter(table for tables in unfilled.values() for table in tables)
+    named = sorted(counts, key=lambda table: (-counts[table], table))
+    shown_tables = ", ".join(named[:UNFILLED_SHOWN])
+    more = f" and {len(named) - UNFILLED_SHOWN} more" if len(named) > UNFILLED_SHOWN else ""
+    rules = len(unfilled)
+    console.print(
+        Text(
+            f"{rules} rule{_s(rules)} read only tables no log fills, so no alert could come"
+            f" from {'it' if rules == 1 else 'them'}: {shown_tables}{more}.",
+            style="yellow",
+        )
+    )
+    if logging.getLogger("kqlhunt").isEnabledFor(logging.INFO):
+        for name, tables in unfilled.items():
+            console.print(Text(f"  {name}: {', '.join(tables)}"))
 
 
 def _s(count: int) -> str:

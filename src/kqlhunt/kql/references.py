@@ -45,3 +45,12 @@ def _collect(query: ast.Query) -> set[str]:
         elif isinstance(node, ast.Function):
             bound.update(p.name for p in node.parameters)
     return names - bound
+
+
+def table_patterns(text: str) -> set[str]:
+    """The wildcard table names (`union Device*`) a query reads; none when it does not parse."""
+    try:
+        query = parse_query(text)
+    except KqlError:
+        return set()
+    return {node.pattern for node in ast.walk(query) if isinstance(node, ast.TablePattern)}

@@ -20,19 +20,17 @@ from kqlhunt.errors import (
 from kqlhunt.kql.references import tables_read
 from kqlhunt.lint.findings import Emit, FindingSeverity
 from kqlhunt.lint.positions import YamlDocument
-from kqlhunt.normalize import ASIM_ALIASES, IM_PROCESS_CREATE, TABLE_SCHEMAS
+from kqlhunt.normalize.tables import table_schemas
 from kqlhunt.rules.model import AnalyticRule
 from kqlhunt.types import KqlType
 
 ERROR, WARNING, INFO = FindingSeverity.ERROR, FindingSeverity.WARNING, FindingSeverity.INFO
 
-# Every table kqlhunt holds: the ASIM process union under all its names (the non-creation
-# parsers, `imProcess` and `imProcessEvent`, also return terminations in Sentinel; for a compile
-# check the schema is what matters, and it is the same) and the vendor tables.
-LOCAL_TABLES: Final[dict[str, Mapping[str, KqlType]]] = {
-    **TABLE_SCHEMAS,
-    **{alias: IM_PROCESS_CREATE for alias in ASIM_ALIASES},
-}
+# Every table queries can read: the tables kqlhunt fills, those it knows but no source fills
+# yet, and every ASIM name (the non-creation process parsers, `imProcess` and
+# `imProcessEvent`, also return terminations in Sentinel; for a compile check the schema is
+# what matters, and it is the same).
+LOCAL_TABLES: Final[dict[str, Mapping[str, KqlType]]] = dict(table_schemas())
 
 # A fixed instant, so compiling never depends on the clock.
 LINT_NOW: Final = datetime(2026, 1, 1, tzinfo=timezone.utc)

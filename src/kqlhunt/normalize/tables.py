@@ -1,8 +1,10 @@
-"""Every table a read produces, their schemas, and the names the ASIM union answers to.
+"""Every table a read produces, the tables kqlhunt knows but no source fills yet, their
+schemas, and the names the ASIM unions answer to.
 
 `imProcessCreate` holds the normalized rows of every source. Sentinel spells the same union in
 several ways (workspace functions, built-in functions, parameter-less `ASim*` unions, the older
-`imProcess`, per-source parsers); each name here resolves to the one union table.
+`imProcess`, per-source parsers); each name resolves to the one union table, and so does each
+name of the other ASIM schemas to its own (`kqlhunt.asim`).
 """
 
 from __future__ import annotations
@@ -15,53 +17,25 @@ from datetime import datetime
 
 import pyarrow as pa
 
+from kqlhunt.asim import PROCESS_EVENT, SCHEMAS
 from kqlhunt.catalog import ARROW_TYPES, TableData
 from kqlhunt.normalize import schema as f
+from kqlhunt.normalize.asim_schemas import ASIM_SCHEMAS
+from kqlhunt.normalize.known_schemas import KNOWN_VENDOR_TABLES
 from kqlhunt.normalize.schema import IM_PROCESS_CREATE, TABLE_NAME
 from kqlhunt.normalize.values import text
 from kqlhunt.normalize.vendor import VENDOR_TABLES
 from kqlhunt.types import KqlType
 
-ASIM_ALIASES: tuple[str, ...] = (
-    "imProcess",
-    "imProcessEvent",
-    "_Im_ProcessCreate",
-    "_Im_ProcessEvent",
-    "_ASim_ProcessEvent_Create",
-    "_ASim_ProcessEvent",
-    "ASimProcessEventCreate",
-    "ASimProcessEvent",
-    "ASimProcessCreate",
-    "vimProcessCreate",
-    # per-source parsers, built-in and workspace-deployed spellings
-    *(
-        f"{prefix}{source}"
-        for prefix in ("imProcessCreate", "ASimProcessCreate", "vimProcessCreate")
-        for source in (
-            "Microsoft365D",
-            "MicrosoftSysmon",
-            "MicrosoftSysmonWindowsEvent",
-            "MicrosoftSecurityEvents",
-            "MicrosoftWindowsEvents",
-            "LinuxSysmon",
-        )
-    ),
-    *(
-        f"_ASim_ProcessEvent_{source}"
-        for source in (
-            "Microsoft365D",
-            "CreateMicrosoftSysmon",
-            "CreateMicrosoftSysmonWindowsEvent",
-            "CreateMicrosoftSecurityEvents",
-            "CreateMicrosoftWindowsEvents",
-            "CreateLinuxSysmon",
-        )
-    ),
-)
+ASIM_ALIASES: tuple[str, ...] = tuple(PROCESS_EVENT.names())[1:]
 """Names that resolve to `imProcessCreate` (the union of every normalized source)."""
 
 TABLE_SCHEMAS: dict[str, dict[str, KqlType]] = {TABLE_NAME: IM_PROCESS_CREATE, **VENDOR_TABLES}
-"""Every table a read fills, with its columns."""
+"""Every table a read fills, with its columns: the tables a workspace stores."""
+
+KNOWN_SCHEMAS: dict[str, dict[str, KqlType]] = {**ASIM_SCHEMAS, **KNOWN_VENDOR_TABLES}
+"""Every table kqlhunt knows but no source fills yet, with its columns. Queries see them empty;
+a workspace never stores them."""
 
 KEY_COLUMN = "_kqlhunt_key"
 """The stable event key stored beside the rows of a workspace (not a queryable column)."""
@@ -164,15 +138,28 @@ def build_table(columns: Mapping[str, KqlType], rows: Sequence[Mapping[str, obje
 
 
 def with_aliases(tables: Iterable[TableData]) -> dict[str, TableData]:
-    """The tables by name, plus every ASIM alias sharing the `imProcessCreate` data."""
+    """Every table queries can read, by name: the tables given; each table kqlhunt knows but no
+    source fills, empty (unless given); and every ASIM name (`kqlhunt.asim`) sharing its
+    schema's table."""
     named = {table.name: table for table in tables}
-    union = named.get(TABLE_NAME)
-    if union is not None:
-        for alias in ASIM_ALIASES:
-            named[alias] = dataclasses.replace(union, name=alias)
+    for name, columns in KNOWN_SCHEMAS.items():
+        if name not in named:
+            named[name] = TableData.empty(name, columns)
+    for schema in SCHEMAS:
+        union = named.get(schema.table)
+        if union is None:
+            continue
+        for alias in schema.names():
+            if alias != schema.table:
+                named[alias] = dataclasses.replace(union, name=alias)
     return named
 
 
+def table_schemas() -> dict[str, dict[str, KqlType]]:
+    """The columns of every table queries can read, by name (as `with_aliases` names them)."""
+    return {name: table.columns for name, table in with_aliases(empty_tables().values()).items()}
+
+
 def empty_tables() -> dict[str, TableData]:
-    """Every table, empty, with its columns."""
+    """Every table a read fills, empty, with its columns."""
     return {name: TableData.empty(name, columns) for name, columns in TABLE_SCHEMAS.items()}

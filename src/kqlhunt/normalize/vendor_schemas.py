@@ -28,7 +28,7 @@ from __future__ import annotations
 from kqlhunt.types import KqlType
 
 
-def _columns(*lists: str) -> dict[str, KqlType]:
+def column_list(*lists: str) -> dict[str, KqlType]:
     """Columns written `Name` (a string) or `Name:type`, the type as Kusto spells it."""
     columns: dict[str, KqlType] = {}
     for word in " ".join(lists).split():
@@ -44,7 +44,7 @@ _COMMON = """
     TenantId TimeGenerated:datetime SourceSystem Computer ManagementGroupName _ResourceId Type
 """
 
-SECURITY_EVENT: dict[str, KqlType] = _columns(
+SECURITY_EVENT: dict[str, KqlType] = column_list(
     _COMMON,
     """
         EventID:int Activity Channel EventSourceName Task:int Level EventData EventOriginId
@@ -92,7 +92,7 @@ SECURITY_EVENT: dict[str, KqlType] = _columns(
     """,
 )
 
-EVENT: dict[str, KqlType] = _columns(
+EVENT: dict[str, KqlType] = column_list(
     _COMMON,
     """
         Source EventLog EventID:int EventLevel:int EventLevelName EventCategory:int EventData
@@ -104,7 +104,7 @@ EVENT: dict[str, KqlType] = _columns(
     """,
 )
 
-WINDOWS_EVENT: dict[str, KqlType] = _columns(
+WINDOWS_EVENT: dict[str, KqlType] = column_list(
     _COMMON,
     """
         Provider Channel EventID:int EventData:dynamic EventOriginId EventRecordId EventLevel:int
@@ -117,7 +117,7 @@ WINDOWS_EVENT: dict[str, KqlType] = _columns(
     """,
 )
 
-SYSLOG: dict[str, KqlType] = _columns(
+SYSLOG: dict[str, KqlType] = column_list(
     _COMMON,
     """
         EventTime:datetime Facility HostName HostIP SeverityLevel SyslogMessage ProcessID:int
@@ -129,7 +129,7 @@ SYSLOG: dict[str, KqlType] = _columns(
     """,
 )
 
-DEVICE_PROCESS_EVENTS: dict[str, KqlType] = _columns(
+DEVICE_PROCESS_EVENTS: dict[str, KqlType] = column_list(
     """
         TenantId TimeGenerated:datetime Timestamp:datetime DeviceId DeviceName ActionType FileName
         FolderPath SHA1 SHA256 MD5 FileSize:long ProcessVersionInfoCompanyName

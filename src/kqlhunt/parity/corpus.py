@@ -1,20 +1,22 @@
 """Rule queries as analyzer requests, the tables each reads, and which are over process events.
 
-Every request carries the schemas of every table kqlhunt holds (the ASIM process union under
-all its names and the vendor tables), so that the analyzer binds what kqlhunt would bind.
+Every request carries the schemas of every table kqlhunt holds (the tables it fills, those it
+knows but no source fills yet, and every ASIM name), so that the analyzer binds what kqlhunt
+would bind.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterable, Mapping
 from typing import Final
 
-from kqlhunt.kql.references import ASIM_NAME
+from kqlhunt.kql.references import ASIM_NAME, table_patterns
 from kqlhunt.kql.references import tables_read as _tables_read
 from kqlhunt.lint.query import LOCAL_TABLES
 from kqlhunt.normalize.schema import TABLE_NAME
-from kqlhunt.normalize.tables import ASIM_ALIASES
+from kqlhunt.normalize.tables import ASIM_ALIASES, TABLE_SCHEMAS
 from kqlhunt.parity.oracle import Request
 from kqlhunt.rules.model import AnalyticRule
 from kqlhunt.types import KqlType
@@ -41,15 +43,28 @@ def _wire(columns: Mapping[str, KqlType]) -> list[tuple[str, str]]:
 
 _WIRE_SCHEMAS: Final = {name: _wire(columns) for name, columns in LOCAL_SCHEMAS.items()}
 
+# The tables every request carries: those kqlhunt fills, under all their names. The tables it
+# knows but does not fill (hundreds of names) go only when some query reads them.
+_FILLED: Final = frozenset({*TABLE_SCHEMAS, *ASIM_PROCESS_TABLES})
+
 
 def rule_requests(rules: Iterable[AnalyticRule]) -> list[Request]:
-    """One request per rule query, identified by its file (and a number when a file repeats)."""
+    """One request per rule query, identified by its file (and a number when a file repeats).
+    Every request carries the same schemas (the analyzer builds them once): the filled tables
+    and every other table some query reads, by name or by a wildcard of `union`."""
+    rules = list(rules)
+    names = set(_FILLED)
+    for rule in rules:
+        names |= tables_read(rule.query) & LOCAL_SCHEMAS.keys()
+        for pattern in table_patterns(rule.query):
+            names.update(fnmatch.filter(LOCAL_SCHEMAS, pattern))
+    schemas = {name: _WIRE_SCHEMAS[name] for name in sorted(names)}
     requests: list[Request] = []
     seen: dict[str, int] = {}
     for rule in rules:
         count = seen[rule.path] = seen.get(rule.path, 0) + 1
         rule_id = rule.path if count == 1 else f"{rule.path}#{count}"
-        requests.append(Request(rule_id, rule.query, _WIRE_SCHEMAS))
+        requests.append(Request(rule_id, rule.query, schemas))
     return requests
 
 

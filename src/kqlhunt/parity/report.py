@@ -194,7 +194,7 @@ def _run(
     if isinstance(compiled, KqlError):
         return ScopeResult(Outcome.FAILS, compiled.message)
     try:
-        engine.backend.run(compiled)
+        engine.run(compiled)
     except KqlHuntError as error:
         return ScopeResult(Outcome.FAILS, f"compiled, but does not run: {error}")
     if verdict.kind is VerdictKind.COLUMNS:
