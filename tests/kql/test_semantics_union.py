@@ -130,3 +130,17 @@ def test_columns_differing_only_in_case_are_refused_by_name() -> None:
     lower = TableData.from_rows("Lower", {"LogonId": KqlType.LONG}, one)
     with pytest.raises(UnsupportedKqlError, match="'LogonID' and 'LogonId' differ only in case"):
         run("union Upper, Lower", upper, lower)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "print a = 1 | extend r = 1, R = 2 | project r, R",
+        "datatable(Timestamp: datetime)[datetime(2024-01-01)] | extend timestamp = Timestamp",
+        "print x = 1 | project-rename X = x | extend x = 2",
+    ],
+)
+def test_columns_side_by_side_differing_only_in_case_are_refused_by_name(query: str) -> None:
+    # The SQL engines would read one column for the other: refused, never a wrong answer.
+    with pytest.raises(UnsupportedKqlError, match="differ only in case"):
+        run(query)
