@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -132,15 +133,52 @@ def test_columns_differing_only_in_case_are_refused_by_name() -> None:
         run("union Upper, Lower", upper, lower)
 
 
+def defender() -> TableData:
+    columns = {"Timestamp": KqlType.DATETIME, "DeviceName": KqlType.STRING}
+    return TableData.from_rows(
+        "Defender", columns, [{"Timestamp": datetime(2024, 1, 1, tzinfo=UTC), "DeviceName": "h"}]
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "Defender | extend timestamp = Timestamp + 1d | project Timestamp, timestamp",
+            [(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 2, tzinfo=UTC))],
+        ),
+        (
+            "Defender | extend devicename = 'x' | summarize count() by DeviceName, devicename",
+            [("h", "x", 1)],
+        ),
+        (
+            "let M = materialize(Defender | extend timestamp = Timestamp + 2d); "
+            "M | project timestamp, Timestamp",
+            [(datetime(2024, 1, 3, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC))],
+        ),
+        (
+            "union (print timestamp = datetime(2024-02-02)), (Defender | project Timestamp) "
+            "| project timestamp, Timestamp | sort by timestamp asc nulls last",
+            [(datetime(2024, 2, 2, tzinfo=UTC), None), (None, datetime(2024, 1, 1, tzinfo=UTC))],
+        ),
+    ],
+)
+def test_a_column_made_beside_a_table_column_differing_only_in_case(
+    query: str, expected: list[tuple[object, ...]]
+) -> None:
+    # Rules add `timestamp` beside a Defender table's `Timestamp`: Kusto keeps them apart.
+    assert run(query, defender()).rows == expected
+
+
 @pytest.mark.parametrize(
     "query",
     [
-        "print a = 1 | extend r = 1, R = 2 | project r, R",
-        "datatable(Timestamp: datetime)[datetime(2024-01-01)] | extend timestamp = Timestamp",
+        "print a = 1 | extend zq = 1, ZQ = 2 | project zq, ZQ",
+        "datatable(Ab: long)[1] | extend aB = 2",
         "print x = 1 | project-rename X = x | extend x = 2",
     ],
 )
 def test_columns_side_by_side_differing_only_in_case_are_refused_by_name(query: str) -> None:
-    # The SQL engines would read one column for the other: refused, never a wrong answer.
+    # Names no table holds, in two spellings: the SQL engines would read one for the other.
     with pytest.raises(UnsupportedKqlError, match="differ only in case"):
         run(query)

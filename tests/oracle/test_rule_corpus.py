@@ -45,6 +45,9 @@ KNOWN_COLUMN_DISAGREEMENTS = {
     "Hunting Queries/Microsoft 365 Defender/General queries/Web Content Filtering Events.yml": (
         _REPLACED_COLUMN_MOVES  # AdditionalFields
     ),
+    "Hunting Queries/MultipleDataSources/Dev-0322FileDropActivityNovember2021.yaml": (
+        _REPLACED_COLUMN_MOVES  # RiskScore
+    ),
     "Solutions/Microsoft 365 Defender/Analytic Rules/AVTarrask.yaml": _REPLACED_COLUMN_MOVES,
     "Detections/MultipleDataSources/KNOTWEEDFileHashesJuly2022.yaml": _UNION_TYPE_SUFFIXES,
     "Hunting Queries/MultipleDataSources/TrackingPasswordChanges.yaml": _UNION_TYPE_SUFFIXES,

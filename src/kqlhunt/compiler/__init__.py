@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TypeVar, cast
 
 from sqlglot import exp
 
@@ -14,6 +15,7 @@ from kqlhunt.compiler import (
     functions_encoding,  # noqa: F401  (registers functions)
     functions_paths,  # noqa: F401  (registers functions)
 )
+from kqlhunt.compiler.case_names import CaseNames
 from kqlhunt.compiler.functions_user import bind_let
 from kqlhunt.compiler.relation import ROW_ORDER
 from kqlhunt.compiler.scope import Materialize, Probe, QueryContext
@@ -60,13 +62,15 @@ def compile_query(
         KqlSyntaxError, UnsupportedKqlError, KqlSemanticError: with the position in `text`.
     """
     query = parse_query(text, source_name)
+    case_names = CaseNames(tables)
     context = QueryContext(
         text=text,
         source_name=source_name,
         now=now or datetime.now(timezone.utc),
         tables={name: dict(cols) for name, cols in tables.items()},
-        probe=probe,
-        materialize=materialize,
+        probe=_renaming(probe, case_names),
+        materialize=_renaming(materialize, case_names),
+        case_names=case_names,
     )
     for let in query.lets:
         bind_let(context, let)
@@ -79,7 +83,17 @@ def compile_query(
     if relation.ordered:
         select = select.order_by(exp.column(ROW_ORDER, quoted=True), copy=False)
     read = frozenset(t.name for t in relation.select.find_all(exp.Table))
-    return CompiledQuery(select, relation.columns, read)
+    return CompiledQuery(case_names.rename(select), relation.columns, read)
+
+
+_Runner = TypeVar("_Runner", Probe, Materialize)
+
+
+def _renaming(run: _Runner | None, case_names: CaseNames) -> _Runner | None:
+    """`run` (a probe, or the engine's materializing) over SQL with the query's names."""
+    if run is None:
+        return None
+    return cast(_Runner, lambda select, columns: run(case_names.rename(select), columns))
 
 
 __all__ = ["CompiledQuery", "compile_query"]

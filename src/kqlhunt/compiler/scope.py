@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from kqlhunt.compiler.case_names import CaseNames
 from kqlhunt.compiler.relation import Relation
 from kqlhunt.compiler.sqltypes import Typed
 from kqlhunt.errors import KqlSemanticError, SourcePosition, UnsupportedKqlError
@@ -45,6 +46,8 @@ class QueryContext:
     # Computes an intermediate relation once, so that what a probe looked at is not computed
     # again by the query; None where the engine cannot hold one (the relation is then inlined).
     materialize: Materialize | None = None
+    # How column names are spelled in SQL (see kqlhunt.compiler.case_names).
+    case_names: CaseNames = field(default_factory=lambda: CaseNames({}))
     # `materialize(T)` nodes already computed: the node's identity -> its table and relation.
     materialized: dict[int, tuple[str, Relation]] = field(default_factory=dict)
 

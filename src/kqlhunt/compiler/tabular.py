@@ -44,17 +44,16 @@ class TabularCompiler:
         return relation
 
     def _refuse_names_differing_in_case(self, relation: Relation, offset: int) -> None:
-        """Kusto's column names are case-sensitive; the SQL engines' are not, so a result with
-        columns `r` and `R` would read one for the other: refused by name instead."""
-        seen: dict[str, str] = {}
-        for name in relation.columns:
-            other = seen.setdefault(name.lower(), name)
-            if other != name:
-                raise self.context.unsupported(
-                    f"columns '{other}' and '{name}' side by side, names that differ only in case",
-                    offset,
-                    "the SQL engines cannot tell them apart; rename one of them",
-                )
+        """Kusto's column names are case-sensitive; the SQL engines' are not. Names a query
+        makes are spelled apart from the tables' (kqlhunt.compiler.case_names); two that the
+        SQL still could not tell apart would read one for the other, and are refused."""
+        met = self.context.case_names.meet(list(relation.columns))
+        if met is not None:
+            raise self.context.unsupported(
+                f"columns '{met[0]}' and '{met[1]}' side by side, names that differ only in case",
+                offset,
+                "the SQL engines cannot tell them apart; rename one of them",
+            )
 
     def scalar(
         self, relation: Relation, bindings: dict[str, Typed] | None = None

@@ -86,18 +86,16 @@ def _known(context: QueryContext, name: str) -> bool:
 
 def _refuse_names_differing_in_case(context: QueryContext, names: list[str], offset: int) -> None:
     """Kusto's column names are case-sensitive; the SQL engines' are not, so two output columns
-    whose names differ only in case (`LogonId` of DeviceProcessEvents, `LogonID` of
-    SecurityEvent) cannot be told apart there."""
-    seen: dict[str, str] = {}
-    for name in names:
-        other = seen.setdefault(name.lower(), name)
-        if other != name:
-            raise context.unsupported(
-                f"reading together tables whose columns '{other}' and '{name}' differ only in case",
-                offset,
-                "name the tables to read, as in search in (SecurityEvent) or union T1, T2, or "
-                "project their columns to distinct names first",
-            )
+    of tables read together whose names differ only in case (`LogonId` of DeviceProcessEvents,
+    `LogonID` of SecurityEvent) cannot be told apart there (see kqlhunt.compiler.case_names)."""
+    met = context.case_names.meet(names)
+    if met is not None:
+        raise context.unsupported(
+            f"reading together tables whose columns '{met[0]}' and '{met[1]}' differ only in case",
+            offset,
+            "name the tables to read, as in search in (SecurityEvent) or union T1, T2, or "
+            "project their columns to distinct names first",
+        )
 
 
 def _leg_names(node: ast.Union) -> list[str]:
