@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kqlhunt.kql import ast
+from kqlhunt.kql.table_operators import parse_kind_and_hints
 
 if TYPE_CHECKING:
     from kqlhunt.kql.parser import Parser
@@ -18,7 +19,7 @@ SERIES_KINDS = ("nonempty",)
 
 
 def parse_make_series(p: Parser, offset: int) -> ast.MakeSeries:
-    kind = _kind(p)
+    kind = parse_kind_and_hints(p, {k: k for k in SERIES_KINDS}, "make-series")
     aggregates = [_aggregate(p)]
     while p.accept_op(","):
         aggregates.append(_aggregate(p))
@@ -52,24 +53,6 @@ def parse_make_series(p: Parser, offset: int) -> ast.MakeSeries:
         kind=kind,
         offset=offset,
     )
-
-
-def _kind(p: Parser) -> str | None:
-    """`kind=nonempty` and `hint.x=y` before the aggregations; hints change nothing."""
-    kind = None
-    while True:
-        if p.tok.is_word("kind") and p.peek().is_op("="):
-            p.advance()
-            p.advance()
-            token = p.tok
-            value = p.expect_name("a make-series kind")
-            if value not in SERIES_KINDS:
-                raise p.error(f"unknown make-series kind {value!r} (known: nonempty)", token)
-            kind = value
-        elif p.tok.is_word("hint") and p.peek().is_op("."):
-            p.skip_hints()
-        else:
-            return kind
 
 
 def _aggregate(p: Parser) -> ast.SeriesAggregate:

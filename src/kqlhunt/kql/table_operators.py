@@ -43,8 +43,9 @@ def _option_value(p: Parser, word: str) -> str:
     return token.text
 
 
-def _kind_and_hints(p: Parser, kinds: dict[str, str], operator: str) -> str | None:
-    """`kind=K` and `hint.x=y` in any order before the right side; hints change nothing."""
+def parse_kind_and_hints(p: Parser, kinds: dict[str, str], operator: str) -> str | None:
+    """`kind=K` and `hint.x=y` in any order before an operator's arguments; `kinds` maps each
+    spelling to its kind, and hints change nothing."""
     kind = None
     while True:
         if p.tok.is_word("kind") and p.peek().is_op("="):
@@ -111,7 +112,7 @@ def _join_keys(p: Parser, operator: str) -> tuple[ast.JoinKey, ...]:
 
 
 def parse_join(p: Parser, offset: int) -> ast.Operator:
-    kind = _kind_and_hints(p, JOIN_KINDS, "join") or "innerunique"
+    kind = parse_kind_and_hints(p, JOIN_KINDS, "join") or "innerunique"
     right = _right_side(p)
     if p.tok.is_word("where"):
         raise p.unsupported("join conditions in a 'where' clause", p.tok.offset)
@@ -119,7 +120,7 @@ def parse_join(p: Parser, offset: int) -> ast.Operator:
 
 
 def parse_lookup(p: Parser, offset: int) -> ast.Operator:
-    kind = _kind_and_hints(p, {k: k for k in LOOKUP_KINDS}, "lookup") or "leftouter"
+    kind = parse_kind_and_hints(p, {k: k for k in LOOKUP_KINDS}, "lookup") or "leftouter"
     right = _right_side(p)
     return ast.Lookup(kind, right, _join_keys(p, "lookup"), offset=offset)
 
