@@ -196,13 +196,17 @@ _spark_master_option = click.option(
 )
 
 
-def _use_spark_master(engine: str, spark_master: str | None) -> None:
-    """Point the Spark engine at `spark_master`; the option belongs to --engine spark only."""
-    if spark_master is None:
-        return
-    if engine != "spark":
+def _check_spark_master(engine: str, spark_master: str | None) -> None:
+    """--spark-master belongs to --engine spark only."""
+    if spark_master is not None and engine != "spark":
         raise click.UsageError("--spark-master needs --engine spark")
-    os.environ["KQLHUNT_SPARK_MASTER"] = spark_master
+
+
+def _use_spark_master(engine: str, spark_master: str | None) -> None:
+    """Point the Spark engine of `hunt` and `query` at `spark_master`."""
+    _check_spark_master(engine, spark_master)
+    if spark_master is not None:
+        os.environ["KQLHUNT_SPARK_MASTER"] = spark_master
 
 
 @main.command("hunt")
@@ -510,8 +514,7 @@ def _check_ingest_engine(engine: str, spark_master: str | None) -> None:
             "--workers sets the local parser processes; with --engine spark, Spark's executor "
             "cores do the parsing"
         )
-    if engine != "spark" and spark_master is not None:
-        raise click.UsageError("--spark-master needs --engine spark")
+    _check_spark_master(engine, spark_master)
 
 
 def _ingest_spark(
