@@ -156,13 +156,14 @@ def rule_requirement(query_text: str, schemas: dict[str, dict[str, object]]) -> 
 def reduce_table(table: TableData, requirements: Iterable[Requirement]) -> TableData:
     """The rows of `table` that meet at least one requirement on it, in memory. A table in
     Parquet files is read once, and only its rows that meet one are held."""
-    patterns: dict[str, str] = {}
+    needles: dict[str, set[str]] = {}
     for requirement in requirements:
         for column, needle in requirement.alternatives:
-            patterns.setdefault(column, "(?i)")
-            patterns[column] += ("|" if patterns[column] != "(?i)" else "") + regex_escape(needle)
-    if not patterns:
+            needles.setdefault(column, set()).add(needle)
+    if not needles:
         return table
+    # One alternation per column, each needle once: the engine's multi-pattern matcher.
+    patterns = {c: "(?i)" + "|".join(map(regex_escape, sorted(n))) for c, n in needles.items()}
 
     def meets_one(held: frozenset[str]) -> pc.Expression | None:
         """Rows whose columns hold a needle; None when the file holds none of the columns (an
