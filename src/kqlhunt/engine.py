@@ -106,17 +106,14 @@ class Engine:
 
     def probe(self, select: exp.Select, columns: dict[str, KqlType]) -> list[tuple[Any, ...]]:
         """Rows of a SELECT the compiler needs to see (output columns that depend on data)."""
-        read = frozenset(t.name for t in select.find_all(exp.Table))
-        return self.run(CompiledQuery(select, columns, read)).rows
+        return self.run(CompiledQuery.reading(select, columns)).rows
 
     def materialize(self, select: exp.Select, columns: dict[str, KqlType]) -> str:
         """Compute a SELECT once into a table of the backend and name it: the input of an
         operator the compiler probes, or a `materialize()`, which the query then reads instead
         of computing it again. Queries whose SQL up to that point is the same (rules that
         start alike) share the table. It lives as long as the compiled queries that read it."""
-        query = CompiledQuery(
-            select, columns, frozenset(t.name for t in select.find_all(exp.Table))
-        )
+        query = CompiledQuery.reading(select, columns)
         sql = query.to_sql(self.backend.dialect)
         name = self._settled_sql.get(sql)
         if name is None or _RANDOM.search(sql):

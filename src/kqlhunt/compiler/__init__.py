@@ -32,6 +32,11 @@ class CompiledQuery:
     columns: dict[str, KqlType]
     tables: frozenset[str]  # the tables the query reads
 
+    @classmethod
+    def reading(cls, select: exp.Select, columns: dict[str, KqlType]) -> CompiledQuery:
+        """`select` with the tables it reads found in it."""
+        return cls(select, columns, frozenset(t.name for t in select.find_all(exp.Table)))
+
     def to_sql(self, dialect: str) -> str:
         return self.sql.sql(dialect=dialect)
 
@@ -82,8 +87,7 @@ def compile_query(
     )
     if relation.ordered:
         select = select.order_by(exp.column(ROW_ORDER, quoted=True), copy=False)
-    read = frozenset(t.name for t in relation.select.find_all(exp.Table))
-    return CompiledQuery(case_names.rename(select), relation.columns, read)
+    return CompiledQuery.reading(case_names.rename(select), relation.columns)
 
 
 _Runner = TypeVar("_Runner", Probe, Materialize)
