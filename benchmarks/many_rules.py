@@ -39,6 +39,7 @@ from kqlhunt.normalize import read_logs
 from kqlhunt.parity.corpus import over_process_events, tables_read
 from kqlhunt.rules import load_rules
 from kqlhunt.rules.model import AnalyticRule
+from kqlhunt.types import KqlType
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -49,17 +50,25 @@ HOST_COLUMNS = frozenset(
         "DvcId", "SourceComputerId", "_ResourceId",
     }
 )  # fmt: skip
+# Columns of XML text that rules parse with parse_xml().
+XML_COLUMNS = frozenset({"EventData"})
 
 
 def from_more_machines(table: TableData, copies: int) -> TableData:
-    """`copies` copies of the table's rows, each copy's host columns suffixed `-copyN`."""
+    """`copies` copies of the table's rows, each copy's host columns suffixed `-copyN`, and
+    each copy's event XML given a comment of its own, so that no two copies of an event hold
+    the same XML text (as two machines' events never do) while they parse to the same value."""
     parts = []
     for copy in range(copies):
         data = table.data
         for index, name in enumerate(data.column_names):
-            if name in HOST_COLUMNS and copy:
-                suffixed = pc.binary_join_element_wise(data.column(name), f"-copy{copy}", "")
+            column = data.column(name)
+            if copy and name in HOST_COLUMNS:
+                suffixed = pc.binary_join_element_wise(column, f"-copy{copy}", "")
                 data = data.set_column(index, name, suffixed)
+            elif copy and name in XML_COLUMNS and table.columns[name] is KqlType.STRING:
+                commented = pc.binary_join_element_wise(column, f"<!-- copy {copy} -->", "")
+                data = data.set_column(index, name, pc.if_else(pc.equal(column, ""), "", commented))
         parts.append(data)
     return TableData(table.name, table.columns, pa.concat_tables(parts))
 

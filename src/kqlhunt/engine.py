@@ -19,6 +19,7 @@ from sqlglot import exp
 from kqlhunt.backends import create_backend
 from kqlhunt.catalog import TableData
 from kqlhunt.compiler import CompiledQuery, compile_query
+from kqlhunt.compiler.case_names import CaseNames
 from kqlhunt.result import QueryResult
 from kqlhunt.types import KqlType
 
@@ -60,6 +61,7 @@ class Engine:
         # SQL each holds the rows of: queries that share a first part share its table.
         self._settled: list[str] = []
         self._settled_sql: dict[str, str] = {}
+        self._case_names: CaseNames | None = None  # of the schemas, made when first needed
         self.add_tables(tables)
 
     def add_tables(self, tables: Iterable[TableData]) -> None:
@@ -68,6 +70,7 @@ class Engine:
             self.schemas[table.name] = dict(table.columns)
             self._pending[table.name] = table
         self._compiled.clear()
+        self._case_names = None
         self._drop_settled(0)
 
     def run(self, compiled: CompiledQuery) -> QueryResult:
@@ -95,6 +98,8 @@ class Engine:
         return cached
 
     def _compile(self, text: str, source_name: str) -> CompiledQuery:
+        if self._case_names is None:
+            self._case_names = CaseNames(self.schemas)
         return compile_query(
             text,
             self.schemas,
@@ -102,6 +107,7 @@ class Engine:
             source_name=source_name,
             probe=self.probe,
             materialize=self.materialize,
+            case_names=self._case_names,
         )
 
     def probe(self, select: exp.Select, columns: dict[str, KqlType]) -> list[tuple[Any, ...]]:

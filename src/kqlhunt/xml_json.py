@@ -41,6 +41,36 @@ def parse_xml_json(text: str | None) -> str | None:
     return json.dumps({_name(root): _value(root, {})}, ensure_ascii=False)
 
 
+class ParsedXml:
+    """`parse_xml_json` converting each distinct text once, for the life of one engine.
+
+    Rules that read Windows events from the `Event` table parse the same XML column, each over
+    every event; with this, a hunt parses each event once. Results are kept up to `budget`
+    characters of text and JSON; past it, new texts are converted on every call. Nothing is
+    evicted: queries scan a table in the same order, so a least-recently-used cache smaller
+    than the column would never hit.
+
+    Args:
+        budget: the most characters (inputs and results) kept.
+    """
+
+    def __init__(self, budget: int = 128 * 1024 * 1024) -> None:
+        self.budget = budget
+        self._held: dict[str, str | None] = {}
+
+    def __call__(self, text: str | None) -> str | None:
+        if not text:
+            return None
+        held = self._held
+        if text in held:
+            return held[text]
+        value = parse_xml_json(text)
+        if self.budget > 0:
+            self.budget -= len(text) + len(value or "")
+            held[text] = value
+        return value
+
+
 def _local(name: str) -> str:
     """A tag or attribute name without its `{namespace}`."""
     return name.rpartition("}")[2] if name[:1] == "{" else name

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from kqlhunt import xml_json
 from tests.kql.semantics import rows, scalar
 
 SYSMON = (
@@ -62,3 +63,37 @@ def test_sysmon_event_data_read_as_sentinel_rules_read_it() -> None:
 def test_null_and_non_string_input() -> None:
     assert scalar("parse_xml(tostring(dynamic(null)))") is None
     assert scalar("isnull(parse_xml(42))") is True
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    converted: list[str] = []
+    convert = xml_json.parse_xml_json
+
+    def counted(text: str | None) -> str | None:
+        converted.append(text or "")
+        return convert(text)
+
+    monkeypatch.setattr(xml_json, "parse_xml_json", counted)
+    return converted
+
+
+def test_an_engine_converts_each_distinct_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    converted = _counting(monkeypatch)
+    parsed = xml_json.ParsedXml()
+    texts = ["<a>1</a>", "<b/>", "<a>1</a>", "not xml", "not xml", None, ""]
+    assert [parsed(t) for t in texts] == [xml_json.parse_xml_json(t) for t in texts]
+    assert converted[:3] == ["<a>1</a>", "<b/>", "not xml"]  # then the comparison's own calls
+
+
+def test_past_its_budget_an_engine_converts_new_texts_each_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    converted = _counting(monkeypatch)
+    parsed = xml_json.ParsedXml(budget=len("<a>1</a>") + len('{"a": "1"}'))
+    assert [parsed(t) for t in ["<a>1</a>", "<b/>", "<b/>", "<a>1</a>"]] == [
+        '{"a": "1"}',
+        '{"b": null}',
+        '{"b": null}',
+        '{"a": "1"}',
+    ]
+    assert converted == ["<a>1</a>", "<b/>", "<b/>"]

@@ -20,7 +20,7 @@ from kqlhunt.compiler.sqltypes import SQL_TYPES
 from kqlhunt.errors import BackendError
 from kqlhunt.result import QueryResult
 from kqlhunt.types import KqlType
-from kqlhunt.xml_json import PARSE_XML_FUNCTION, parse_xml_json
+from kqlhunt.xml_json import PARSE_XML_FUNCTION, ParsedXml
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +37,6 @@ def _naive_timestamps(table: pa.Table) -> pa.Table:
         else:
             fields.append(field)
     return table.cast(pa.schema(fields))
-
-
-def _parse_xml_batch(texts: pa.Array) -> pa.Array:
-    return pa.array([parse_xml_json(text) for text in texts.to_pylist()], type=pa.string())
 
 
 def _parse_command_line_batch(texts: pa.Array) -> pa.Array:
@@ -106,7 +102,7 @@ def duckdb_sql(query: CompiledQuery) -> str:
                 this="REGEXP_EXTRACT", expressions=[node.this, node.expression, names]
             )
             node.replace(exp.Bracket(this=by_name, expressions=[exp.Literal.string(f"g{group}")]))
-    return tree.sql(dialect="duckdb")
+    return tree.sql(dialect="duckdb", copy=False)  # the tree is a copy already
 
 
 def _group(node: exp.RegexpExtract) -> int:
@@ -124,9 +120,10 @@ class DuckDBBackend:
             config["threads"] = threads
         self.connection = duckdb.connect(":memory:", config=config)
         self.connection.execute("SET TimeZone = 'UTC'")
+        parsed_xml = ParsedXml()
         self.connection.create_function(
             PARSE_XML_FUNCTION,
-            _parse_xml_batch,
+            lambda texts: pa.array([parsed_xml(t) for t in texts.to_pylist()], type=pa.string()),
             [VARCHAR],
             VARCHAR,
             type=PythonUDFType.ARROW,  # a batch of values per call, not one call per row

@@ -200,7 +200,7 @@ def spark_sql(query: CompiledQuery) -> str:
             replacement = _rewrite(node)
         if replacement is not node:
             node.replace(replacement)
-    return tree.sql(dialect="spark")
+    return tree.sql(dialect="spark", copy=False)  # the tree is a copy already
 
 
 def _naive_utc(table: pa.Table) -> pa.Table:

@@ -49,6 +49,7 @@ def compile_query(
     source_name: str = "<query>",
     probe: Probe | None = None,
     materialize: Materialize | None = None,
+    case_names: CaseNames | None = None,
 ) -> CompiledQuery:
     """Parse and compile a KQL query against the schemas of the given tables.
 
@@ -62,17 +63,19 @@ def compile_query(
         materialize: computes the input of such an operator once into a table of the engine,
             which both the probe and the query then read; without it the input is computed
             by each of them.
+        case_names: how the SQL spells the names of `tables`' columns (built from `tables`
+            when not given; an engine builds it once for all its queries).
 
     Raises:
         KqlSyntaxError, UnsupportedKqlError, KqlSemanticError: with the position in `text`.
     """
     query = parse_query(text, source_name)
-    case_names = CaseNames(tables)
+    case_names = case_names or CaseNames(tables)
     context = QueryContext(
         text=text,
         source_name=source_name,
         now=now or datetime.now(timezone.utc),
-        tables={name: dict(cols) for name, cols in tables.items()},
+        tables=tables,
         probe=_renaming(probe, case_names),
         materialize=_renaming(materialize, case_names),
         case_names=case_names,

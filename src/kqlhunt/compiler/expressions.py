@@ -117,13 +117,15 @@ class ExpressionCompiler:
         return literal(node.value, node.type)
 
     def visit_Name(self, node: ast.Name) -> Typed:
+        # A bound name's tree is shared by every reference: each gets a copy of its own, so
+        # that the trees built from it may take it without copying.
         if node.name in self.scope.bindings:
-            return self.scope.bindings[node.name]
+            return _copied(self.scope.bindings[node.name])
         if self.scope.row_context and node.name in self.scope.columns:
             kql_type = self.scope.columns[node.name]
             return Typed(exp.column(node.name, quoted=True), kql_type)
         if node.name in self.context.scalar_lets:
-            return self.context.scalar_lets[node.name]
+            return _copied(self.context.scalar_lets[node.name])
         if node.name in self.context.tabular_lets:
             raise self.context.error(
                 f"'{node.name}' is a tabular expression, used where a scalar is expected",
@@ -139,7 +141,7 @@ class ExpressionCompiler:
         from kqlhunt.compiler.functions_user import user_call
 
         if id(node) in self.scope.aggregated:  # computed by summarize
-            return self.scope.aggregated[id(node)]
+            return _copied(self.scope.aggregated[id(node)])
         if (user := user_call(self, node)) is not None:  # let functions, toscalar, prev, ...
             return user
         return compile_call(self, node)
@@ -192,7 +194,10 @@ class ExpressionCompiler:
                     f"'{node.op}' needs bool operands, found {operand.type.value}", side.offset
                 )
         combine = exp.and_ if node.op == "and" else exp.or_
-        return Typed(combine(exp.paren(left.sql), exp.paren(right.sql)), KqlType.BOOL)
+        # The operands are trees of their own (see visit_Name): no copies, which would grow
+        # with the square of a long chain of `and`.
+        both = (exp.paren(left.sql, copy=False), exp.paren(right.sql, copy=False))
+        return Typed(combine(*both, copy=False), KqlType.BOOL)
 
     def _equality(self, node: ast.Binary, left: Typed, right: Typed) -> Typed:
         left, right = _same_constant(left, right), _same_constant(right, left)
@@ -366,6 +371,11 @@ def comparable(a: KqlType, b: KqlType) -> bool:
     if a.is_numeric and b.is_numeric:
         return True
     return {a, b} == {KqlType.STRING, KqlType.GUID}
+
+
+def _copied(value: Typed) -> Typed:
+    """`value` with a tree of its own."""
+    return Typed(value.sql.copy(), value.type, value.constant, value.is_constant)
 
 
 __all__ = ["ExpressionCompiler", "comparable", "epoch_us", "from_epoch_us", "func", "literal"]

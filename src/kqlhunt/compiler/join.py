@@ -195,7 +195,7 @@ def _combined(
             sql: exp.Expr = _column(name, table)
             if kql_type is KqlType.STRING and kind in nullable:
                 sql = coalesce_text(sql)
-            projections.append(exp.alias_(sql, out[name], quoted=True))
+            projections.append(exp.alias_(sql, out[name], quoted=True, copy=False))
             columns[out[name]] = kql_type
     return projections, columns
 
@@ -231,7 +231,7 @@ def _semi(
     marker = aliased(exp.Literal.number(1), _MATCHED)
     distinct = tc.wrap(other, [*key_columns, marker], {}, keep_order=False)
     distinct.select = distinct.select.distinct(copy=False)
-    projections = [exp.alias_(_column(n, "_l"), n, quoted=True) for n in kept.columns]
+    projections = [exp.alias_(_column(n, "_l"), n, quoted=True, copy=False) for n in kept.columns]
     join_type = "LEFT OUTER" if anti else "INNER"
     select = _sql_join(tc, kept, distinct, projections, keys, join_type, swap)
     if anti:

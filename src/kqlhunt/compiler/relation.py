@@ -35,4 +35,4 @@ def reading(table: str, relation: Relation) -> Relation:
 def aliased(sql: exp.Expr, name: str) -> exp.Expr:
     if isinstance(sql, exp.Column) and sql.name == name:
         return sql
-    return exp.alias_(sql, name, quoted=True)
+    return exp.alias_(sql, name, quoted=True, copy=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,7 @@ class QueryContext:
     text: str
     source_name: str
     now: datetime
-    tables: dict[str, dict[str, KqlType]] = field(default_factory=dict)
+    tables: Mapping[str, Mapping[str, KqlType]] = field(default_factory=dict)
     scalar_lets: dict[str, Typed] = field(default_factory=dict)
     tabular_lets: dict[str, ast.Tabular] = field(default_factory=dict)
     functions: dict[str, ast.Function] = field(default_factory=dict)  # let f = (...) {...}

@@ -89,4 +89,5 @@ _ATOMS = (
 
 def p(sql: exp.Expr) -> exp.Expr:
     """Parenthesize an operand unless it is atomic: sqlglot prints trees as built."""
-    return sql if isinstance(sql, _ATOMS) and not isinstance(sql, exp.Not) else exp.paren(sql)
+    atomic = isinstance(sql, _ATOMS) and not isinstance(sql, exp.Not)
+    return sql if atomic else exp.paren(sql, copy=False)

@@ -81,7 +81,7 @@ def lower_ascii(sql: exp.Expr) -> exp.Expr:
 def ignoring_case(test: Callable[[Fold], exp.Expr]) -> exp.Expr:
     """`test` with both sides folded as Kusto folds them. The LOWER form runs first and rejects
     almost every row cheaply; the exact ASCII-only form then decides the few that remain."""
-    return exp.and_(test(lower_any), test(lower_ascii))
+    return exp.and_(test(lower_any), test(lower_ascii), copy=False)
 
 
 def _position(value: exp.Expr, needle: exp.Expr) -> exp.Expr:
@@ -140,9 +140,9 @@ def has_any(value: exp.Expr, needles: list[str], case_sensitive: bool) -> exp.Ex
             return exp.false()
     if len(needles) == 1:
         return has(value, needles[0], case_sensitive)
-    prefilter = exp.or_(*(_prefilter(value, n, case_sensitive) for n in needles))
+    prefilter = exp.or_(*(_prefilter(value, n, case_sensitive) for n in needles), copy=False)
     pattern = "|".join(f"(?:{term_regex(n, case_sensitive)})" for n in needles)
-    return exp.and_(exp.paren(prefilter), regex_match(value, pattern))
+    return exp.and_(exp.paren(prefilter, copy=False), regex_match(value, pattern), copy=False)
 
 
 def starts_with(value: exp.Expr, needle: str, case_sensitive: bool) -> exp.Expr:

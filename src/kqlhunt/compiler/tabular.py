@@ -111,7 +111,7 @@ class TabularCompiler:
                 f"unknown table '{node.name}' (known tables: {known})", node.offset
             )
         select = exp.select(*(exp.column(c, quoted=True) for c in columns)).from_(
-            exp.Table(this=exp.to_identifier(node.name, quoted=True))
+            exp.Table(this=exp.to_identifier(node.name, quoted=True)), copy=False
         )
         relation = Relation(select, dict(columns))
         if node.args or node.named_args:

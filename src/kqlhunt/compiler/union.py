@@ -58,7 +58,7 @@ def union(tc: TabularCompiler, node: ast.Union, piped: Relation | None = None) -
             if relation.columns.get(original) is kql_type:
                 projections.append(aliased(relation.column_sql(original), out))
             else:
-                projections.append(exp.alias_(null_of(kql_type).sql, out, quoted=True))
+                projections.append(exp.alias_(null_of(kql_type).sql, out, quoted=True, copy=False))
         selects.append(tc.wrap(relation, projections, {}, keep_order=False).select)
 
     combined: exp.Query = selects[0]
