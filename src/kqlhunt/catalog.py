@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from kqlhunt.types import KqlType
+
+# Parquet is read only for workspace tables; a hunt over log files starts faster without it.
+if TYPE_CHECKING:
+    import pyarrow.compute as pc
 
 # How each KQL type is held in Arrow. Dynamic values travel as JSON text.
 ARROW_TYPES: dict[KqlType, pa.DataType] = {
@@ -95,6 +98,8 @@ class TableData:
         """
         if not self.files:
             return self.data
+        import pyarrow.parquet as pq
+
         schema = self.arrow_schema
         parts = [schema.empty_table()]
         for path in self.files:
@@ -130,6 +135,8 @@ class FileColumns:
 
     @classmethod
     def of(cls, files: Sequence[str]) -> FileColumns:
+        import pyarrow.parquet as pq
+
         names = [pq.read_schema(path).names for path in files]
         if not names:
             return cls(frozenset(), frozenset(), True)

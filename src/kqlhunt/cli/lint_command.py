@@ -9,15 +9,18 @@ import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 from rich.text import Text
 
-from kqlhunt.lint import FindingSeverity, LintReport, lint_paths
-from kqlhunt.lint.query import LOCAL_TABLES
 from kqlhunt.report.console import make_console
 from kqlhunt.types import KqlType
+
+# The linter is imported when the command runs: every other command starts faster without it.
+if TYPE_CHECKING:
+    from kqlhunt.lint import LintReport
 
 _STYLES = {"error": "red", "warning": "yellow", "info": "dim"}
 
@@ -49,6 +52,9 @@ def lint_command(
     rules: tuple[Path, ...], min_severity: str, fmt: str, summary: bool, watchlists: Path | None
 ) -> None:
     """Check Sentinel rule files (YAML or .kql) against the format, ATT&CK and their query."""
+    from kqlhunt.lint import FindingSeverity, lint_paths
+    from kqlhunt.lint.query import LOCAL_TABLES
+
     tables: dict[str, Mapping[str, KqlType]] = dict(LOCAL_TABLES)
     if watchlists is not None:
         from kqlhunt.tuning import WatchlistError, load_watchlists
@@ -73,6 +79,8 @@ def lint_command(
 
 def summary_table(report: LintReport) -> Table:
     """Counts of findings by severity and kind, with the number of files."""
+    from kqlhunt.lint import FindingSeverity
+
     table = Table(title=f"{report.files} rule files", title_justify="left")
     table.add_column("severity")
     table.add_column("kind")

@@ -9,14 +9,18 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
-from kqlhunt.parity.oracle import OracleUnavailableError
-from kqlhunt.parity.report import ParityReport, parity_report
 from kqlhunt.report.console import make_console
 from kqlhunt.rules.loader import load_rules
+
+# The parity check is imported when the command runs: every other command starts faster
+# without it.
+if TYPE_CHECKING:
+    from kqlhunt.parity.report import ParityReport
 
 _ANALYZER_HELP = (
     "Folder whose node_modules holds Microsoft's parser (`npm install "
@@ -31,6 +35,9 @@ _ANALYZER_HELP = (
 def parity_command(rules: tuple[Path, ...], analyzer: Path | None, details: bool) -> None:
     """Compare kqlhunt with Microsoft's KQL analyzer on every rule query: acceptance, result
     columns, and which process-event and ASIM queries run on an empty workspace."""
+    from kqlhunt.parity.oracle import OracleUnavailableError
+    from kqlhunt.parity.report import parity_report
+
     err = make_console(stderr=True)
     folder = analyzer or Path(os.environ.get("KQLHUNT_ANALYZER", "."))
     loaded = load_rules(rules)

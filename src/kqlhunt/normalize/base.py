@@ -121,10 +121,14 @@ def _put_device(row: Row, event: WinEvent) -> None:
 def additional_fields(data: Mapping[str, object]) -> str:
     """The event's own data as JSON text, scalar values as text so every source agrees."""
     kept = {
-        name: value if isinstance(value, (list, dict)) else text(value)
+        name: value if type(value) is str or isinstance(value, (list, dict)) else text(value)
         for name, value in data.items()
     }
-    return json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT_JSON.encode(kept)
+
+
+# `json.dumps` with options builds an encoder per call; one encoder serves every event.
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def put_hashes(row: Row, hashes: Mapping[str, str], fields: Mapping[str, str]) -> None:

@@ -64,7 +64,9 @@ def map_sysmon_create(event: WinEvent) -> Row:
     row = base_row(event, PRODUCT, ORIGINAL_TYPE)
 
     for source, target in _COPIED.items():
-        value = text(data.get(source))
+        value = data.get(source)
+        if type(value) is not str:  # most values are text already; `text` is a call per field
+            value = text(value)
         if value:
             row[target] = value
     for source, target in _GUIDS.items():
