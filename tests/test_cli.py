@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kqlhunt.cli.main import EXIT_ALERTS, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, main
-from kqlhunt.errors import KqlHuntError
+from kqlhunt.errors import BackendError, KqlHuntError
 from kqlhunt.rules.loader import bundled_rules_dir
 from kqlhunt.samples import sample_logs
 
@@ -307,3 +307,61 @@ def test_the_spark_master_option_points_the_spark_engine(monkeypatch: pytest.Mon
         code, _, err = run(*command, "--samples", "--engine", "spark", "--spark-master", "local[3]")
         assert code == EXIT_USAGE and "stop here" in err  # told, not a traceback
     assert seen == ["local[3]", "local[3]"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["hunt", "--samples"], ["query", "print 1", "--samples"], ["ingest", ".", "--workspace", "w"]],
+)
+def test_spark_settings_belong_to_the_spark_engine(command: list[str]) -> None:
+    code, _, err = run(*command, "--spark-conf", "spark.executor.memory=8g")
+    assert code == EXIT_USAGE
+    assert "--spark-conf needs --engine spark" in err
+
+
+@pytest.mark.parametrize("setting", ["spark.executor.memory", "executor.memory=8g", "=8g"])
+def test_a_spark_setting_is_key_equals_value(setting: str) -> None:
+    code, _, err = run("hunt", "--samples", "--engine", "spark", "--spark-conf", setting)
+    assert code == EXIT_USAGE
+    assert "is not KEY=VALUE with a spark.* key" in err
+
+
+def test_spark_settings_start_the_session_of_hunt_and_query(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started: list[tuple[str | None, dict[str, str]]] = []
+
+    def session(master: str | None, config: dict[str, str]) -> object:
+        started.append((master, config))
+        raise KqlHuntError("stop here")
+
+    monkeypatch.setattr("kqlhunt.backends.spark.spark_session", session)
+    settings = ["--spark-conf", "spark.executor.memory=8g", "--spark-conf", "spark.a.b=x=y"]
+    for command in (["query", "print 1"], ["hunt"]):
+        code, _, err = run(*command, "--samples", "--engine", "spark", *settings)
+        assert code == EXIT_USAGE and "stop here" in err
+    expected = (None, {"spark.executor.memory": "8g", "spark.a.b": "x=y"})
+    assert started == [expected, expected]
+
+
+def test_settings_kusto_semantics_rely_on_are_refused() -> None:
+    from kqlhunt.backends.spark import spark_session
+
+    with pytest.raises(KqlHuntError, match=r"spark\.sql\.ansi\.enabled cannot be changed"):
+        spark_session("local[1]", {"spark.sql.ansi.enabled": "true"})
+
+
+def test_spark_settings_reach_the_ingest_on_spark(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    given: list[dict[str, str] | None] = []
+
+    def ingest_spark(*args: object, config: dict[str, str] | None = None, **kwargs: object) -> None:
+        given.append(config)
+        raise BackendError("stop here")
+
+    monkeypatch.setattr("kqlhunt.workspace.spark_ingest.ingest_spark", ingest_spark)
+    args = ["ingest", str(tmp_path), "--workspace", str(tmp_path / "ws"), "--engine", "spark"]
+    code, _, err = run(*args, "--spark-conf", "spark.executor.cores=4")
+    assert code == EXIT_USAGE and "stop here" in err
+    assert given == [{"spark.executor.cores": "4"}]

@@ -41,6 +41,10 @@ DEFAULT_CONFIG = {
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     "spark.sql.variable.substitute": "false",  # ${x} in a rule's string is text, not a variable
 }
+# Settings the compiled SQL's meaning depends on: a user's settings may not change them.
+SEMANTIC_CONFIG = frozenset(
+    {"spark.sql.session.timeZone", "spark.sql.ansi.enabled", "spark.sql.variable.substitute"}
+)
 
 
 def _anonymous(name: str, node: exp.Anonymous) -> exp.Expr:
@@ -223,8 +227,15 @@ def spark_session(master: str | None = None, config: dict[str, str] | None = Non
     `PYSPARK_PYTHON` names another; on a cluster, `PYSPARK_PYTHON` names the executors' one.
 
     Raises:
-        BackendError: PySpark is not installed.
+        BackendError: PySpark is not installed, `config` changes a setting of
+            `SEMANTIC_CONFIG`, or Spark cannot start.
     """
+    fixed = sorted(key for key in config or {} if key in SEMANTIC_CONFIG)
+    if fixed:
+        raise BackendError(
+            f"{', '.join(fixed)} cannot be changed: kqlhunt's Kusto semantics on Spark rely on "
+            f"{', '.join(f'{key}={DEFAULT_CONFIG[key]}' for key in fixed)}"
+        )
     try:
         from pyspark.sql import SparkSession
     except ImportError as error:
@@ -237,7 +248,14 @@ def spark_session(master: str | None = None, config: dict[str, str] | None = Non
     builder = SparkSession.builder.master(url).appName("kqlhunt")
     for key, value in {**DEFAULT_CONFIG, **(config or {})}.items():
         builder = builder.config(key, value)
-    session = builder.getOrCreate()
+    try:
+        session = builder.getOrCreate()
+    except Exception as error:  # py4j and PySpark start failures share no base class
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise BackendError(
+            f"Spark could not start on master {url!r} (is Java 17 installed, and the master "
+            f"URL right?): {reason}"
+        ) from error
     session.sparkContext.setLogLevel("OFF")
     # Failed queries come back as BackendError; Spark's own report of them is noise.
     logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)

@@ -196,17 +196,51 @@ _spark_master_option = click.option(
 )
 
 
-def _check_spark_master(engine: str, spark_master: str | None) -> None:
-    """--spark-master belongs to --engine spark only."""
-    if spark_master is not None and engine != "spark":
-        raise click.UsageError("--spark-master needs --engine spark")
+def _spark_settings(
+    context: click.Context, parameter: click.Parameter, values: tuple[str, ...]
+) -> dict[str, str]:
+    """--spark-conf KEY=VALUE options as a dict of settings."""
+    settings: dict[str, str] = {}
+    for value in values:
+        key, equals, setting = value.partition("=")
+        if not equals or not key.strip().startswith("spark."):
+            raise click.BadParameter(f"{value!r} is not KEY=VALUE with a spark.* key")
+        settings[key.strip()] = setting
+    return settings
 
 
-def _use_spark_master(engine: str, spark_master: str | None) -> None:
-    """Point the Spark engine of `hunt` and `query` at `spark_master`."""
-    _check_spark_master(engine, spark_master)
+_spark_conf_option = click.option(
+    "--spark-conf",
+    multiple=True,
+    metavar="KEY=VALUE",
+    callback=_spark_settings,
+    help="A Spark setting for --engine spark, as spark-submit's --conf (repeatable): "
+    "spark.executor.memory=8g, spark.executor.instances=20, spark.sql.shuffle.partitions=200...",
+)
+
+
+def _check_spark_master(engine: str, spark_master: str | None, spark_conf: dict[str, str]) -> None:
+    """--spark-master and --spark-conf belong to --engine spark only."""
+    if engine != "spark":
+        if spark_master is not None:
+            raise click.UsageError("--spark-master needs --engine spark")
+        if spark_conf:
+            raise click.UsageError("--spark-conf needs --engine spark")
+
+
+def _use_spark_master(
+    engine: str, spark_master: str | None, spark_conf: dict[str, str], err: Console
+) -> None:
+    """Point the Spark engine of `hunt` and `query` at `spark_master`, with `spark_conf`: the
+    session of the process starts now with the settings, and every engine then uses it."""
+    _check_spark_master(engine, spark_master, spark_conf)
     if spark_master is not None:
         os.environ["KQLHUNT_SPARK_MASTER"] = spark_master
+    if spark_conf:
+        from kqlhunt.backends.spark import spark_session
+
+        with _stopped_on(err):
+            spark_session(spark_master, spark_conf)
 
 
 @main.command("hunt")
@@ -236,6 +270,7 @@ def _use_spark_master(engine: str, spark_master: str | None) -> None:
 @_now_option
 @_engine_option
 @_spark_master_option
+@_spark_conf_option
 @click.option(
     "--schedule",
     is_flag=True,
@@ -260,6 +295,7 @@ def hunt_command(
     now: str | None,
     engine: str,
     spark_master: str | None,
+    spark_conf: dict[str, str],
     schedule: bool,
     workspace: Path | None,
     log_format: str | None,
@@ -268,8 +304,8 @@ def hunt_command(
     logs: tuple[Path, ...],
 ) -> None:
     """Hunt LOGS (files, folders or archives of logs), or a --workspace, with Sentinel rules."""
-    _use_spark_master(engine, spark_master)
     err = _stderr()
+    _use_spark_master(engine, spark_master, spark_conf, err)
     if samples:
         logs = (*logs, *sample_logs())
     if not logs and workspace is None:
@@ -403,6 +439,7 @@ def _apply_tuning(
 @_now_option
 @_engine_option
 @_spark_master_option
+@_spark_conf_option
 @_workspace_option
 @_log_format_option
 @_watchlists_option
@@ -414,14 +451,15 @@ def query_command(
     now: str | None,
     engine: str,
     spark_master: str | None,
+    spark_conf: dict[str, str],
     workspace: Path | None,
     log_format: str | None,
     watchlists: Path | None,
 ) -> None:
     """Run one KQL query over LOGS (or a --workspace) and print the result. KQL '-' reads the
     query from stdin."""
-    _use_spark_master(engine, spark_master)
     err = _stderr()
+    _use_spark_master(engine, spark_master, spark_conf, err)
     if kql == "-":
         kql = sys.stdin.read()
     try:
@@ -473,6 +511,7 @@ def query_command(
     "logs and workspace at the same path on every machine (shared storage).",
 )
 @_spark_master_option
+@_spark_conf_option
 def ingest_command(
     logs: tuple[Path, ...],
     workspace: Path,
@@ -480,6 +519,7 @@ def ingest_command(
     workers: int,
     engine: str,
     spark_master: str | None,
+    spark_conf: dict[str, str],
 ) -> None:
     """Parse LOGS once into a workspace: Parquet tables by table and day, and a manifest.
 
@@ -490,10 +530,10 @@ def ingest_command(
 
     err = _stderr()
     fmt: LogFormat | None = FORMAT_NAMES[log_format] if log_format else None
-    _check_ingest_engine(engine, spark_master)
+    _check_ingest_engine(engine, spark_master, spark_conf)
     try:
         if engine == "spark":
-            report = _ingest_spark(logs, workspace, fmt, spark_master, err)
+            report = _ingest_spark(logs, workspace, fmt, spark_master, spark_conf, err)
         else:
             with _progress(err) as progress:
                 report = ingest(logs, workspace, log_format=fmt, workers=workers, progress=progress)
@@ -503,7 +543,7 @@ def ingest_command(
     print_workspace_summary(err, workspace, report)
 
 
-def _check_ingest_engine(engine: str, spark_master: str | None) -> None:
+def _check_ingest_engine(engine: str, spark_master: str | None, spark_conf: dict[str, str]) -> None:
     """Reject options that belong to the other ingest engine."""
     context = click.get_current_context()
     workers_given = (
@@ -514,7 +554,7 @@ def _check_ingest_engine(engine: str, spark_master: str | None) -> None:
             "--workers sets the local parser processes; with --engine spark, Spark's executor "
             "cores do the parsing"
         )
-    _check_spark_master(engine, spark_master)
+    _check_spark_master(engine, spark_master, spark_conf)
 
 
 def _ingest_spark(
@@ -522,6 +562,7 @@ def _ingest_spark(
     workspace: Path,
     log_format: LogFormat | None,
     master: str | None,
+    config: dict[str, str],
     err: Console,
 ) -> IngestReport:
     """Ingest on Spark; a failed Spark job ends the command with its reason."""
@@ -529,7 +570,7 @@ def _ingest_spark(
     from kqlhunt.workspace.spark_ingest import ingest_spark
 
     try:
-        return ingest_spark(logs, workspace, log_format=log_format, master=master)
+        return ingest_spark(logs, workspace, log_format=log_format, master=master, config=config)
     except BackendError as error:
         print_error(err, error)
         sys.exit(EXIT_USAGE)
