@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kqlhunt import xml_json
+from kqlhunt.normalize import read_logs
+from kqlhunt.normalize.vendor import event_data_xml
+from kqlhunt.types import KqlType
 from tests.kql.semantics import rows, scalar
 
 SYSMON = (
@@ -97,3 +102,41 @@ def test_past_its_budget_an_engine_converts_new_texts_each_time(
         '{"a": "1"}',
     ]
     assert converted == ["<a>1</a>", "<b/>", "<b/>"]
+
+
+# The Event table's XML takes a shortcut; anything the shortcut takes must convert as the tree
+# conversion converts it, and anything it is unsure of goes to the tree.
+_PIECES = [
+    *("&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#65;", "&#x42;", "&#0;", "&#13;"),
+    *("&#x10FFFF;", "&#1114112;", "&bogus;", "&", "\r", "\t", "\n", "]]>", "\x01", "\x7f"),
+    *(" ", '"', "'", ">", "<", "é", "\ud800", "<!--c-->", "<![CDATA[x]]>", "<?p?>"),
+    *('<Data Name="x"/>', '<Data Name="y"></Data>', '<Data Name="z">  v  </Data>', ' a="1"'),
+]
+
+
+def _event_xml(rng: random.Random) -> str:
+    values = {f"F{n}": "".join(rng.choices(["a", "1", " ", *_PIECES[:6]], k=5)) for n in range(4)}
+    text = event_data_xml(values)
+    for _ in range(rng.randint(0, 3)):
+        at = rng.randrange(len(text))
+        text = text[:at] + rng.choice(_PIECES) + text[at:]
+    return text
+
+
+def test_event_table_xml_converts_as_the_tree_converts_it() -> None:
+    rng = random.Random(1)
+    texts = [_event_xml(rng) for _ in range(3000)]
+    assert sum(xml_json._event_data_json(t) is not None for t in texts) > 500  # shortcut taken
+    assert [xml_json.parse_xml_json(t) for t in texts] == [xml_json._tree_json(t) for t in texts]
+
+
+def test_the_corpus_event_xml_converts_as_the_tree_converts_it(corpus: Path) -> None:
+    texts = [
+        text
+        for table in read_logs([corpus]).tables.values()
+        if table.columns.get("EventData") is KqlType.STRING
+        for text in table.data.column("EventData").to_pylist()
+        if text
+    ]
+    assert texts and all(xml_json._event_data_json(t) is not None for t in texts)
+    assert [xml_json.parse_xml_json(t) for t in texts] == [xml_json._tree_json(t) for t in texts]
