@@ -7,7 +7,6 @@ A file cut short is noticed from its size: chunks are 64 KiB after a 4 KiB heade
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from pathlib import Path
@@ -16,6 +15,7 @@ import evtx
 
 from kqlhunt.errors import NormalizationError
 from kqlhunt.normalize.event_json import event_from_evtx_json
+from kqlhunt.normalize.json_codec import loads
 from kqlhunt.normalize.model import RecordStream, Skipped
 
 logger = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def read_evtx(path: Path, name: str | None = None) -> RecordStream:
             continue
         position = f"record {int(record_id or 0)}"
         try:
-            record = json.loads(data)  # type: ignore[arg-type]
+            record = loads(data)
         except (TypeError, ValueError) as exc:
             yield Skipped(label, position, f"record data is not JSON: {exc}")
             continue
