@@ -22,6 +22,8 @@ def _compact(value: object) -> str:
         '{"a":18446744073709551615,"b":-9223372036854775808}',  # the 64-bit limits
         '{"a":18446744073709551616}',  # beyond 64 bits: orjson would give a float
         '{"a":-9223372036854775809}',
+        '{"a":{"b":[1,{"c":[18446744073709551616]}]}}',  # deep inside
+        "18446744073709551616",
         '{"a":123456789012345678901234567890}',
         '{"a":NaN,"b":Infinity,"c":-Infinity}',  # orjson refuses these
         '{"a":1e400}',
