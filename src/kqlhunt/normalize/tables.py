@@ -10,10 +10,10 @@ name of the other ASIM schemas to its own (`kqlhunt.asim`).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from hashlib import blake2b
 
 import pyarrow as pa
 
@@ -52,14 +52,13 @@ _IDENTITY = (
 
 def event_key(row: Mapping[str, object]) -> int:
     """A 63-bit key of an `imProcessCreate` row from the fields that identify its event."""
-    parts = []
+    parts = [""]  # the identity starts with a separator
     for name in _IDENTITY:
         value = row.get(name)
-        if isinstance(value, datetime):
-            value = value.isoformat()
-        parts.append(text(value).strip())
-    identity = ("\x1f" + "\x1f".join(parts)).encode()
-    digest = hashlib.blake2b(identity, digest_size=8).digest()
+        if type(value) is not str:  # most fields are text already
+            value = value.isoformat() if isinstance(value, datetime) else text(value)
+        parts.append(value.strip())
+    digest = blake2b("\x1f".join(parts).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1
 
 
