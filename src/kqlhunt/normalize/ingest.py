@@ -31,8 +31,9 @@ from kqlhunt.normalize.sysmon import map_sysmon_create
 from kqlhunt.normalize.tables import (
     KEY_COLUMN,
     TABLE_SCHEMAS,
+    ColumnBuilder,
     Columns,
-    build_table,
+    arrow_table,
     event_key,
     with_aliases,
 )
@@ -81,8 +82,8 @@ def normalize_event(event: WinEvent) -> list[tuple[str, Row]]:
 
 
 class RowCollector:
-    """Rows per table, each with its event key; with `dedupe`, an event already seen (in this
-    collector, or in `seen`) is dropped and counted.
+    """Rows per table, gathered column by column, each with its event key; with `dedupe`, an
+    event already seen (in this collector, or in `seen`) is dropped and counted.
 
     Args:
         dedupe: drop repeated events.
@@ -92,11 +93,11 @@ class RowCollector:
     def __init__(self, dedupe: bool = False, seen: set[int] | None = None) -> None:
         self.dedupe = dedupe
         self.seen: set[int] = seen if seen is not None else set()
-        self.rows: dict[str, list[Row]] = {name: [] for name in TABLE_SCHEMAS}
+        self.rows = _builders()
         self.keys: dict[str, list[int]] = {name: [] for name in TABLE_SCHEMAS}
 
     def __len__(self) -> int:
-        return len(self.rows[TABLE_NAME])
+        return self.rows[TABLE_NAME].count
 
     def add(self, rows: list[tuple[str, Row]], stats: IngestStats) -> None:
         """Keep the rows of one event (unless it is a repeat), and count them."""
@@ -107,7 +108,7 @@ class RowCollector:
                 return
             self.seen.add(key)
         for table, row in rows:
-            self.rows[table].append(row)
+            self.rows[table].add(row)
             self.keys[table].append(key)
             stats.per_table[table] = stats.per_table.get(table, 0) + 1
         product = str(rows[0][1].get(EVENT_PRODUCT, ""))
@@ -117,24 +118,28 @@ class RowCollector:
     def tables(self) -> list[TableData]:
         """Every table (empty ones too), built from the rows kept."""
         return [
-            TableData(name, dict(columns), build_table(columns, self.rows[name]))
+            TableData(name, dict(columns), arrow_table(columns, [self.rows[name].build()]))
             for name, columns in TABLE_SCHEMAS.items()
         ]
 
     def columns(self) -> dict[str, Columns]:
         """The non-empty tables column by column, each with the event key column."""
         built: dict[str, Columns] = {}
-        for name, columns in TABLE_SCHEMAS.items():
-            if self.rows[name]:
+        for name, builder in self.rows.items():
+            if builder.count:
                 keys: list[object] = list(self.keys[name])
-                built[name] = Columns.of_rows(columns, self.rows[name])
+                built[name] = builder.build()
                 built[name].values[KEY_COLUMN] = keys
         return built
 
     def clear(self) -> None:
+        self.rows = _builders()
         for name in TABLE_SCHEMAS:
-            self.rows[name] = []
             self.keys[name] = []
+
+
+def _builders() -> dict[str, ColumnBuilder]:
+    return {name: ColumnBuilder(columns) for name, columns in TABLE_SCHEMAS.items()}
 
 
 def read_logs(
