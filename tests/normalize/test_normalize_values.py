@@ -25,9 +25,35 @@ def test_parse_time_gives_utc(raw: str, expected: datetime) -> None:
     assert parse_time(raw) == expected.replace(tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize("raw", ["1601-01-01T00:00:00Z", "", "yesterday", None, 17])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "1601-01-01T00:00:00Z",
+        "1601-01-01T00:00:00.000000Z",
+        "2019-03-19T24:00:00.000000Z",
+        "2019-02-29T23:39:23.541580Z",
+        "2019-W12-4T23:39:23.541580Z",
+        "",
+        "yesterday",
+        None,
+        17,
+    ],
+)
 def test_parse_time_rejects_missing_times(raw: object) -> None:
     assert parse_time(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2019-03-19T23:39:23.5+1580Z", datetime(2019, 3, 19, 7, 19, 23, 500000)),  # +16:20
+        ("2019-03-19T23:39:23,541580Z", datetime(2019, 3, 19, 23, 39, 23)),  # no fraction
+        ("2019-03-19 23:39:23.541580Z", datetime(2019, 3, 19, 23, 39, 23, 541580)),
+        ("2019-03-19t23:39:23.541580Z", datetime(2019, 3, 19, 23, 39, 23, 541580)),
+    ],
+)
+def test_parse_time_reads_near_evtx_shapes_the_general_way(raw: str, expected: datetime) -> None:
+    assert parse_time(raw) == expected.replace(tzinfo=timezone.utc)
 
 
 def test_hex_ids_become_decimal_text() -> None:

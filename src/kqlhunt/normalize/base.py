@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 from kqlhunt.normalize import schema as f
+from kqlhunt.normalize.json_codec import dumps_compact, dumps_compact_text
 from kqlhunt.normalize.model import SourceKind, WinEvent
 from kqlhunt.normalize.values import split_fqdn, text
 
@@ -120,15 +120,18 @@ def _put_device(row: Row, event: WinEvent) -> None:
 
 def additional_fields(data: Mapping[str, object]) -> str:
     """The event's own data as JSON text, scalar values as text so every source agrees."""
-    kept = {
-        name: value if type(value) is str or isinstance(value, (list, dict)) else text(value)
-        for name, value in data.items()
-    }
-    return _COMPACT_JSON.encode(kept)
-
-
-# `json.dumps` with options builds an encoder per call; one encoder serves every event.
-_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    kept: dict[str, object] = {}
+    nested = False
+    for name, value in data.items():
+        if type(value) is not str:
+            if isinstance(value, (list, dict)):
+                nested = True
+            else:
+                value = text(value)
+        kept[name] = value
+    if nested:  # rare: numbers inside lists or objects are written as `json` writes them
+        return dumps_compact(kept)
+    return dumps_compact_text(kept)  # type: ignore[arg-type]
 
 
 def put_hashes(row: Row, hashes: Mapping[str, str], fields: Mapping[str, str]) -> None:

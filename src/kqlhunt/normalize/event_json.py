@@ -8,6 +8,7 @@ JSON numbers.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeGuard
 
 from kqlhunt.normalize.base import classify, default_table
 from kqlhunt.normalize.model import WinEvent
@@ -61,19 +62,30 @@ def is_evtx_json(record: Mapping[str, object]) -> bool:
 
 
 def _mapping(value: object) -> Mapping[str, object]:
-    return value if isinstance(value, Mapping) else {}
+    return value if _is_mapping(value) else {}
 
 
 def _element_text(value: object) -> object:
     """The text of an element that may carry attributes (`{"#text": 4688, ...}`)."""
-    if isinstance(value, Mapping):
+    if _is_mapping(value):
         return value.get("#text")
     return value
 
 
 def _attribute(value: object, name: str) -> object:
-    if isinstance(value, Mapping):
+    if _is_mapping(value):
         attributes = value.get("#attributes")
-        if isinstance(attributes, Mapping):
+        if _is_mapping(attributes):
             return attributes.get(name)
     return None
+
+
+# The other types decoded JSON holds. Checking the type first answers for them, and for plain
+# dicts, before the far slower `isinstance` check against the `Mapping` ABC, kept for other
+# mappings.
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None), list})
+
+
+def _is_mapping(value: object) -> TypeGuard[Mapping[str, object]]:
+    kind = type(value)
+    return kind is dict or (kind not in _JSON_SCALARS and isinstance(value, Mapping))

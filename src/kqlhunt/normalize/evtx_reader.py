@@ -7,7 +7,6 @@ A file cut short is noticed from its size: chunks are 64 KiB after a 4 KiB heade
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from pathlib import Path
@@ -16,6 +15,7 @@ import evtx
 
 from kqlhunt.errors import NormalizationError
 from kqlhunt.normalize.event_json import event_from_evtx_json
+from kqlhunt.normalize.json_codec import loads
 from kqlhunt.normalize.model import RecordStream, Skipped
 
 logger = logging.getLogger(__name__)
@@ -27,11 +27,14 @@ CHUNK_SIZE = 65536
 # A corrupt file could in principle fail on every record; stop listing failures after this.
 MAX_ERRORS_PER_FILE = 1000
 
-# In the compact JSON of `records_json()` a process event must contain its EventID written bare
-# (`"EventID":1,`) or as element text when the element has attributes (`"#text":4688}`).
-# Records without any such text are other events and are not decoded; one regular expression
-# search is much cheaper than decoding the JSON.
-_PROCESS_EVENT_HINT = re.compile(r'"(?:EventID|#text)":(?:1|4688)[,}]')
+# In the compact JSON of `records_json()` the first `"EventID":` is System's (System comes
+# first, and quotes inside strings are escaped). A process event has it written bare
+# (`"EventID":1,`) or as element text when the element has attributes
+# (`"EventID":{"#attributes":{"Qualifiers":0},"#text":4688}`). Other records are not decoded:
+# finding the key and matching there costs a third of a regular expression search of the whole
+# record, and far less than decoding the JSON.
+_EVENT_ID_KEY = '"EventID":'
+_PROCESS_EVENT_ID = re.compile(r'"EventID":(?:\{(?:[^{}]|\{[^{}]*\})*?"#text":)?(?:1|4688)[,}]')
 
 _CHUNK_NUMBER = re.compile(r"chunk number (\d+)")
 _RECORD_NUMBER = re.compile(r"record number (\d+)")
@@ -59,7 +62,7 @@ def read_evtx(path: Path, name: str | None = None) -> RecordStream:
 
     # The loop runs once per record of every event id: it stays lean, and a record's id is
     # turned into text only when it is reported.
-    hint = _PROCESS_EVENT_HINT.search
+    process_event_id = _PROCESS_EVENT_ID.match
     iterator = parser.records_json()
     last_record = 0
     errors = 0
@@ -82,12 +85,14 @@ def read_evtx(path: Path, name: str | None = None) -> RecordStream:
         if record_id:
             last_record = record_id
         data = item.get("data")
-        if isinstance(data, str) and hint(data) is None:
-            yield None
-            continue
+        if isinstance(data, str):
+            start = data.find(_EVENT_ID_KEY)
+            if start < 0 or process_event_id(data, start) is None:
+                yield None
+                continue
         position = f"record {int(record_id or 0)}"
         try:
-            record = json.loads(data)  # type: ignore[arg-type]
+            record = loads(data)
         except (TypeError, ValueError) as exc:
             yield Skipped(label, position, f"record data is not JSON: {exc}")
             continue

@@ -31,8 +31,9 @@ from kqlhunt.normalize.sysmon import map_sysmon_create
 from kqlhunt.normalize.tables import (
     KEY_COLUMN,
     TABLE_SCHEMAS,
+    ColumnBuilder,
     Columns,
-    build_table,
+    arrow_table,
     event_key,
     with_aliases,
 )
@@ -65,14 +66,23 @@ FORMAT_NAMES: dict[str, LogFormat] = {
 MAX_ARCHIVE_DEPTH = 3
 
 
-def normalize_event(event: WinEvent) -> list[tuple[str, Row]]:
+def normalize_event(
+    event: WinEvent, repeated: Callable[[Row], bool] | None = None
+) -> list[tuple[str, Row]] | None:
     """The rows one process event becomes: its `imProcessCreate` row, and its vendor-table row
     when the source is one of the Sentinel tables.
+
+    Args:
+        event: the process event.
+        repeated: told the `imProcessCreate` row first; when it says the event is a repeat
+            (to be dropped), the vendor row is not made and None is returned.
 
     Raises:
         Exception: whatever a mapper raises on an odd event (the caller skips the event).
     """
     asim = MAPPERS[event.kind](event)
+    if repeated is not None and repeated(asim):
+        return None
     rows = [(TABLE_NAME, asim)]
     vendor = vendor_row(event, asim)
     if vendor is not None:
@@ -81,8 +91,8 @@ def normalize_event(event: WinEvent) -> list[tuple[str, Row]]:
 
 
 class RowCollector:
-    """Rows per table, each with its event key; with `dedupe`, an event already seen (in this
-    collector, or in `seen`) is dropped and counted.
+    """Rows per table, gathered column by column, each with its event key; with `dedupe`, an
+    event already seen (in this collector, or in `seen`) is dropped and counted.
 
     Args:
         dedupe: drop repeated events.
@@ -92,22 +102,39 @@ class RowCollector:
     def __init__(self, dedupe: bool = False, seen: set[int] | None = None) -> None:
         self.dedupe = dedupe
         self.seen: set[int] = seen if seen is not None else set()
-        self.rows: dict[str, list[Row]] = {name: [] for name in TABLE_SCHEMAS}
+        self.rows = _builders()
         self.keys: dict[str, list[int]] = {name: [] for name in TABLE_SCHEMAS}
+        # The key `repeated` computed last, with its row: `add` of that row reuses it.
+        self._last_key: tuple[Row, int] | None = None
 
     def __len__(self) -> int:
-        return len(self.rows[TABLE_NAME])
+        return self.rows[TABLE_NAME].count
+
+    def repeated(self, asim: Row, stats: IngestStats) -> bool:
+        """Whether an event, by its `imProcessCreate` row, is one to drop as a repeat (counted
+        here); asked before the event's other rows are made, which a repeat never needs."""
+        if not self.dedupe:
+            return False
+        key = event_key(asim)
+        self._last_key = (asim, key)
+        if key in self.seen:
+            stats.events_duplicate += 1
+            return True
+        return False
 
     def add(self, rows: list[tuple[str, Row]], stats: IngestStats) -> None:
         """Keep the rows of one event (unless it is a repeat), and count them."""
-        key = event_key(rows[0][1])
+        asim = rows[0][1]
+        last = self._last_key
+        key = last[1] if last is not None and last[0] is asim else event_key(asim)
+        self._last_key = None
         if self.dedupe:
             if key in self.seen:
                 stats.events_duplicate += 1
                 return
             self.seen.add(key)
         for table, row in rows:
-            self.rows[table].append(row)
+            self.rows[table].add(row)
             self.keys[table].append(key)
             stats.per_table[table] = stats.per_table.get(table, 0) + 1
         product = str(rows[0][1].get(EVENT_PRODUCT, ""))
@@ -117,24 +144,28 @@ class RowCollector:
     def tables(self) -> list[TableData]:
         """Every table (empty ones too), built from the rows kept."""
         return [
-            TableData(name, dict(columns), build_table(columns, self.rows[name]))
+            TableData(name, dict(columns), arrow_table(columns, [self.rows[name].build()]))
             for name, columns in TABLE_SCHEMAS.items()
         ]
 
     def columns(self) -> dict[str, Columns]:
         """The non-empty tables column by column, each with the event key column."""
         built: dict[str, Columns] = {}
-        for name, columns in TABLE_SCHEMAS.items():
-            if self.rows[name]:
+        for name, builder in self.rows.items():
+            if builder.count:
                 keys: list[object] = list(self.keys[name])
-                built[name] = Columns.of_rows(columns, self.rows[name])
+                built[name] = builder.build()
                 built[name].values[KEY_COLUMN] = keys
         return built
 
     def clear(self) -> None:
+        self.rows = _builders()
         for name in TABLE_SCHEMAS:
-            self.rows[name] = []
             self.keys[name] = []
+
+
+def _builders() -> dict[str, ColumnBuilder]:
+    return {name: ColumnBuilder(columns) for name, columns in TABLE_SCHEMAS.items()}
 
 
 def read_logs(
@@ -176,7 +207,13 @@ def read_logs(
     stats = IngestStats()
     collector = RowCollector(dedupe=dedupe, seen=set(stored) if stored is not None else None)
     for path in iter_files(paths, stats):
-        read_file(path, stats, lambda rows: collector.add(rows, stats), log_format=log_format)
+        read_file(
+            path,
+            stats,
+            lambda rows: collector.add(rows, stats),
+            log_format=log_format,
+            repeated=lambda asim: collector.repeated(asim, stats),
+        )
 
     logger.info(
         "read %d files (%d failed): %d events, %d process creations, %d skipped",
@@ -235,6 +272,7 @@ def read_file(
     log_format: LogFormat | None = None,
     display: str | None = None,
     depth: int = 0,
+    repeated: Callable[[Row], bool] | None = None,
 ) -> None:
     """Read one file (or archive) and pass the rows of each process event to `emit`.
 
@@ -245,6 +283,8 @@ def read_file(
         log_format: the format to read it in; detected from the content when None.
         display: the name used in reports (an archive member's `archive!member`).
         depth: how many archives this file is inside.
+        repeated: told each event's `imProcessCreate` row first (see `normalize_event`); an
+            event it calls a repeat is not emitted.
     """
     name = display or str(path)
     position = "byte 0"
@@ -255,7 +295,7 @@ def read_file(
             return
         fmt = log_format or detect_format(path)
         if fmt in (LogFormat.ZIP, LogFormat.GZIP):
-            _read_archive(path, fmt, stats, emit, name, depth)
+            _read_archive(path, fmt, stats, emit, name, depth, repeated)
             return
         records = _open(path, name, fmt)
         if records is None:
@@ -271,12 +311,13 @@ def read_file(
                 stats.events_read += 1
                 position = outcome.position
                 try:
-                    rows = normalize_event(outcome)
+                    rows = normalize_event(outcome, repeated)
                 except Exception as exc:  # one odd event must not end the file
                     logger.debug("%s: %s: cannot normalize", name, position, exc_info=True)
                     stats.skipped.append(Skipped(name, position, f"cannot normalize: {exc!r}"))
                     continue
-                emit(rows)
+                if rows is not None:
+                    emit(rows)
     except NormalizationError as exc:
         stats.files_failed += 1
         stats.skipped.append(Skipped(display or exc.path, exc.position, exc.reason))
@@ -300,6 +341,7 @@ def _read_archive(
     emit: Callable[[list[tuple[str, Row]]], None],
     name: str,
     depth: int,
+    repeated: Callable[[Row], bool] | None,
 ) -> None:
     if depth >= MAX_ARCHIVE_DEPTH:
         stats.files_failed += 1
@@ -312,7 +354,7 @@ def _read_archive(
         if member is None:
             stats.files_failed += 1
             continue
-        read_file(member, stats, emit, display=member_name, depth=depth + 1)
+        read_file(member, stats, emit, display=member_name, depth=depth + 1, repeated=repeated)
 
 
 def _open(path: Path, name: str, log_format: LogFormat | None) -> RecordStream | None:

@@ -29,6 +29,13 @@ def parse_time(value: object) -> datetime | None:
     """
     if not isinstance(value, str):
         return None
+    if len(value) == 27 and value[26] == "Z" and _is_evtx_time(value):
+        try:
+            parsed = datetime.fromisoformat(value[:26])
+        except ValueError:
+            pass  # e.g. hour 24: the general reading below decides
+        else:
+            return None if parsed.year == _NO_TIME_YEAR else parsed.replace(tzinfo=timezone.utc)
     m = _TIME.match(value.strip())
     if m is None:
         return None
@@ -44,6 +51,23 @@ def parse_time(value: object) -> datetime | None:
     except ValueError:
         return None
     return parsed.astimezone(timezone.utc)
+
+
+def _is_evtx_time(value: str) -> bool:
+    """Whether a 27-character text has the separators of `2016-09-20T19:15:40.252929Z`, the way
+    EVTX parsers write every time. `datetime.fromisoformat` reads that in a tenth of the time the
+    regular expression takes, and to the same value: its fields are ASCII digits (it refuses
+    any other), and these separators leave it no other ISO form (week or ordinal dates, comma
+    fractions) to accept."""
+    return (
+        value[4] == "-"
+        and value[7] == "-"
+        and value[10] == "T"
+        and value[13] == ":"
+        and value[16] == ":"
+        and value[19] == "."
+        and value[20:26].isdigit()  # no offset or other text inside the fraction
+    )
 
 
 def _offset(text: str | None) -> timezone:

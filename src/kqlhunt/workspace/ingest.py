@@ -131,7 +131,19 @@ def parse_file(path: str, log_format: LogFormat | None, display: str | None = No
             raise _Stopped
         collector.add(rows, stats)
 
-    read_file(Path(path), stats, emit, log_format=log_format, display=display)
+    def repeated(asim: Row) -> bool:
+        if _stop is not None and _stop.is_set():
+            raise _Stopped
+        return collector.repeated(asim, stats)
+
+    read_file(
+        Path(path),
+        stats,
+        emit,
+        log_format=log_format,
+        display=display,
+        repeated=repeated,
+    )
     return stats, collector.columns()
 
 
