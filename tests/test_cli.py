@@ -365,3 +365,9 @@ def test_spark_settings_reach_the_ingest_on_spark(
     code, _, err = run(*args, "--spark-conf", "spark.executor.cores=4")
     assert code == EXIT_USAGE and "stop here" in err
     assert given == [{"spark.executor.cores": "4"}]
+
+
+def test_an_output_in_a_missing_folder_is_refused_before_the_hunt(tmp_path: Path) -> None:
+    code, _, err = run("hunt", "--samples", "--output", str(tmp_path / "no" / "alerts.html"))
+    assert code == EXIT_USAGE
+    assert "does not exist" in err and not (tmp_path / "no").exists()

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from kqlhunt.cli.main import main
-from kqlhunt.cli.streams import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED
+from kqlhunt.cli.streams import EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INTERRUPTED
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes, terminals, signals")
 
@@ -106,6 +106,19 @@ def test_ctrl_c_ends_with_a_short_message_and_code_130(monkeypatch: pytest.Monke
     assert result.exit_code == EXIT_INTERRUPTED == 130
     assert result.stderr.splitlines()[-1] == "interrupted"
     assert "Aborted" not in result.stderr
+
+
+def test_a_fault_of_kqlhunts_is_not_mistaken_for_alerts(monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing(*_args: object, **_kwargs: object) -> None:
+        raise ValueError("month must be in 1..12")
+
+    monkeypatch.setattr("kqlhunt.cli.main.hunt", failing)
+
+    result = CliRunner().invoke(main, ["hunt", "--samples", *NOW])
+
+    assert result.exit_code == EXIT_INTERNAL == 70
+    assert "kqlhunt failed unexpectedly (ValueError: month must be in 1..12)" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def _group_size(group: int) -> int:

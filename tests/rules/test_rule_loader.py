@@ -105,6 +105,11 @@ def test_leading_blank_line_in_block_query_keeps_the_mapping() -> None:
     assert rule.file_line(2) == 5
 
 
+def test_a_value_shaped_like_an_impossible_date_stays_text() -> None:
+    rule = parse_rule(MINIMAL + "version: 2027-13-45\n", "minimal.yaml")
+    assert rule.version == "2027-13-45"
+
+
 def test_minimal_rule_defaults() -> None:
     rule = parse_rule(MINIMAL, "minimal.yaml")
     assert rule.path == "minimal.yaml"

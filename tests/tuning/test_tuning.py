@@ -179,6 +179,7 @@ def test_bad_watchlists_name_the_file(tmp_path: Path, text: str, message: str) -
         ("r1: [{reason: x, user: y}]", "unknown field 'user'"),
         ("r1: [{reason: x, command_line_regex: '(('}]", "bad command_line_regex"),
         ("r1: [{reason: x, host: h, expires: soon}]", "not a date"),
+        ("r1: [{reason: x, host: h, expires: 2027-13-45}]", "not a date.*'2027-13-45'"),
         ("r1: [{reason: x, host: {a: b}}]", "host needs a text"),
     ],
 )

@@ -265,6 +265,7 @@ def _use_spark_master(
     "--output",
     "output_path",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    callback=lambda _context, _parameter, path: _check_output(path),
     help="Write the alerts to this file instead of stdout (for html, the report file).",
 )
 @_now_option
@@ -360,6 +361,13 @@ def _stopped_on(err: Console) -> Iterator[None]:
     except KqlHuntError as error:
         print_error(err, error)
         sys.exit(EXIT_USAGE)
+
+
+def _check_output(path: Path | None) -> Path | None:
+    """An --output whose folder is missing is refused before the hunt, not after it."""
+    if path is not None and not path.parent.is_dir():
+        raise click.BadParameter(f"the folder {str(path.parent)!r} does not exist")
+    return path
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from kqlhunt import yaml_loader
 from kqlhunt.errors import RuleError
 from kqlhunt.lint.fields import check_fields
 from kqlhunt.lint.findings import Finding, FindingSeverity
@@ -138,7 +139,7 @@ def _raw_id(path: str) -> str | None:
     if path.lower().endswith(".kql"):
         return None
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+        data = yaml_loader.load(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     value = data.get("id") if isinstance(data, dict) else None

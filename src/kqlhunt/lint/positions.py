@@ -6,6 +6,8 @@ from typing import Any
 
 import yaml
 
+from kqlhunt import yaml_loader
+
 
 class YamlDocument:
     """A YAML mapping document: its data and the node tree with positions.
@@ -16,7 +18,7 @@ class YamlDocument:
 
     def __init__(self, text: str) -> None:
         self.lines = text.split("\n")
-        loader = yaml.SafeLoader(text)
+        loader = yaml_loader.Loader(text)
         try:
             node = loader.get_single_node()
             self.root: yaml.Node | None = node

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from kqlhunt import yaml_loader
 from kqlhunt.errors import RuleError
 from kqlhunt.rules import sections
 from kqlhunt.rules.durations import parse_duration
@@ -135,7 +136,7 @@ def parse_kql_file(text: str, path: str = "<string>") -> AnalyticRule:
 
 
 def _load_yaml(text: str, path: str) -> tuple[yaml.MappingNode, dict[str, Any]]:
-    loader = yaml.SafeLoader(text)
+    loader = yaml_loader.Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from kqlhunt import yaml_loader
 from kqlhunt.alerts.build import identifier_text, row_entities
 from kqlhunt.alerts.model import Alert, Entity
 from kqlhunt.errors import KqlHuntError
@@ -213,7 +214,7 @@ def load_tuning(path: str | os.PathLike[str]) -> Tuning:
     """
     name = os.fspath(path)
     try:
-        data = yaml.safe_load(Path(name).read_text(encoding="utf-8-sig"))
+        data = yaml_loader.load(Path(name).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as error:
         raise TuningError(name, f"cannot read the file: {error}") from error
     except yaml.YAMLError as error:
