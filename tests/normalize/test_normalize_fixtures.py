@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
+
 from kqlhunt.normalize import Skipped, read_logs
 from kqlhunt.normalize import schema as f
+from kqlhunt.normalize.ingest import NOT_REGULAR
 
 from .conftest import rows_of
 
@@ -231,6 +235,18 @@ def test_missing_path_is_a_failed_file(tmp_path: Path) -> None:
 
     assert result.stats.files_failed == 1
     assert result.stats.skipped[0].reason == "no such file or directory"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_a_failed_file_not_a_wait(data_dir: Path, tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.evtx")  # opening it to read would wait for a writer for ever
+    shutil.copy(data_dir / "events.xml", tmp_path / "events.xml")
+
+    for paths in ([tmp_path], [tmp_path / "pipe.evtx"]):
+        result = read_logs(paths)
+        assert result.stats.files_failed == 1
+        assert [s.reason for s in result.stats.skipped] == [NOT_REGULAR]
+    assert result.stats.skipped[0].path == str(tmp_path / "pipe.evtx")
 
 
 def test_utf16_xml_with_bom(data_dir: Path, tmp_path: Path) -> None:

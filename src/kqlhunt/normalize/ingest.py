@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -241,7 +242,8 @@ def is_log_candidate(path: Path) -> bool:
 def iter_files(paths: Iterable[Path | str], stats: IngestStats) -> Iterator[Path]:
     """The files named by `paths`, directories walked in sorted order without hidden entries.
 
-    A path that does not exist is counted as a failed file. Inside folders, files that are
+    A path that does not exist, or that is no regular file (a named pipe, a socket, a device:
+    reading one could wait for ever), is counted as a failed file. Inside folders, files that are
     plainly not logs (see `is_log_candidate`) are counted in `stats.files_ignored`.
     """
     for given in paths:
@@ -253,15 +255,30 @@ def iter_files(paths: Iterable[Path | str], stats: IngestStats) -> Iterator[Path
                     if name.startswith("."):
                         continue
                     candidate = Path(folder, name)
-                    if is_log_candidate(candidate):
-                        yield candidate
-                    else:
+                    if not is_log_candidate(candidate):
                         stats.files_ignored += 1
+                    elif _is_special(candidate):
+                        stats.files_failed += 1
+                        stats.skipped.append(Skipped(str(candidate), "byte 0", NOT_REGULAR))
+                    else:
+                        yield candidate
         elif path.is_file():
             yield path
         else:
+            reason = NOT_REGULAR if path.exists() else "no such file or directory"
             stats.files_failed += 1
-            stats.skipped.append(Skipped(str(path), "byte 0", "no such file or directory"))
+            stats.skipped.append(Skipped(str(path), "byte 0", reason))
+
+
+NOT_REGULAR = "not a regular file (a named pipe, socket or device): save its content to a file"
+
+
+def _is_special(path: Path) -> bool:
+    """Whether `path` exists but is no regular file (a dangling link is left to the reader)."""
+    try:
+        return not stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def read_file(
