@@ -182,3 +182,31 @@ def test_a_non_string_left_side_is_compared_as_text() -> None:
     assert scalar('12345 has "12345"') is True
     assert scalar('12345 contains "234"') is True
     assert scalar('true has "true"') is True
+
+
+# An IOC list longer than one regex can hold: its words (hashes) are looked up among the value's
+# terms, its phrases tested by several regexes; the answers stay those of `has` one by one.
+_HASHES = [f"{n:064x}" for n in range(3000, 3600)]
+_MANY = [*_HASHES, "evil.example.com", "Invoke-Mimikatz", "stratum+tcp", "Ünïcode"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (f"SHA256={_HASHES[17].upper()},MD5=00", True),  # a word in another case
+        (f"sha256={_HASHES[17]}ff", False),  # inside a longer term
+        (f"x{_HASHES[599]}", False),
+        (f"{_HASHES[599]}", True),
+        ("curl https://EVIL.example.com/a", True),  # a phrase, case folded
+        ("notevil.example.com", False),  # the phrase's first term is not whole
+        ("powershell Invoke-Mimikatz -dump", True),
+        ("stratum+tcp://pool:3333", True),
+        ("ünïcode", False),  # only ASCII letters fold
+        ("Ünïcode", True),
+        ("", False),
+    ],
+)
+def test_has_any_of_a_list_too_long_for_one_regex(value: str, expected: bool) -> None:
+    for needles in (_MANY, [_HASHES[17], _HASHES[599], *_MANY[-4:]]):  # one regex for the few
+        listed = ", ".join(f'"{needle}"' for needle in needles)
+        assert on_value(value, KqlType.STRING, f"v has_any ({listed})") is expected

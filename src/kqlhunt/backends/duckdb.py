@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 from duckdb.func import FunctionNullHandling, PythonUDFType
 from duckdb.sqltypes import VARCHAR
-from sqlglot import exp
+from sqlglot import exp, parse_one
 
 from kqlhunt.backends.base import to_result
 from kqlhunt.catalog import TableData
@@ -88,13 +88,12 @@ _LAST_NUMBERED_GROUP = 9
 
 def duckdb_sql(query: CompiledQuery) -> str:
     """The compiled query in DuckDB's SQL."""
-    extracts = query.sql.find_all(exp.RegexpExtract)
-    if all(_group(node) <= _LAST_NUMBERED_GROUP for node in extracts):
+    if not any(map(_rewritten, query.sql.find_all(exp.RegexpExtract, exp.Anonymous))):
         return query.to_sql("duckdb")
     tree = query.sql.copy()
-    for node in list(tree.find_all(exp.RegexpExtract)):
-        group = _group(node)
-        if group > _LAST_NUMBERED_GROUP:
+    for node in list(tree.find_all(exp.RegexpExtract, exp.Anonymous)):
+        if isinstance(node, exp.RegexpExtract) and _rewritten(node):
+            group = _group(node)
             names = exp.Array(
                 expressions=[exp.Literal.string(f"g{i}") for i in range(1, group + 1)]
             )
@@ -102,12 +101,37 @@ def duckdb_sql(query: CompiledQuery) -> str:
                 this="REGEXP_EXTRACT", expressions=[node.this, node.expression, names]
             )
             node.replace(exp.Bracket(this=by_name, expressions=[exp.Literal.string(f"g{group}")]))
+        elif isinstance(node, exp.Anonymous) and _rewritten(node):
+            node.replace(_any_in_list(*node.expressions))
     return tree.sql(dialect="duckdb", copy=False)  # the tree is a copy already
+
+
+def _rewritten(node: exp.Expr) -> bool:
+    """Whether DuckDB needs `node` in another form: a regex group past the numbered ones, or
+    a test of two lists for a common item."""
+    if isinstance(node, exp.RegexpExtract):
+        return _group(node) > _LAST_NUMBERED_GROUP
+    return isinstance(node, exp.Anonymous) and node.name.upper() == "LIST_HAS_ANY"
 
 
 def _group(node: exp.RegexpExtract) -> int:
     group = node.args.get("group")
     return int(group.name) if isinstance(group, exp.Literal) and group.is_int else 0
+
+
+def _any_in_list(items: exp.Expr, listed: exp.Expr) -> exp.Expr:
+    """Whether a row's list `items` shares an item with the constant list `listed`. DuckDB's
+    list_has_any compares every pair (slow for an IOC list of thousands against each row); as
+    a semi-join of the unnested lists it hashes the constant list once."""
+    template = parse_one(
+        "EXISTS (SELECT 1 FROM (SELECT UNNEST(__items) AS item) WHERE item IN "
+        "(SELECT UNNEST(__listed)))",
+        read="duckdb",
+    )
+    for column in list(template.find_all(exp.Column)):
+        if column.name in ("__items", "__listed"):
+            column.replace(items if column.name == "__items" else listed)
+    return template
 
 
 class DuckDBBackend:

@@ -64,6 +64,7 @@ REWRITES: dict[str, Callable[[exp.Anonymous], exp.Expr]] = {
     "TRUNC": _trunc,
     "JSON_EXTRACT_STRING": lambda n: _anonymous("GET_JSON_OBJECT", n),
     "LIST_SLICE": lambda n: _anonymous("SLICE", n),
+    "LIST_HAS_ANY": lambda n: _anonymous("ARRAYS_OVERLAP", n),
 }
 
 # Generic functions the compiler names for which Spark SQL has no equivalent yet (mostly the

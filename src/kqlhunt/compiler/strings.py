@@ -130,7 +130,8 @@ def has(
 
 
 def has_any(value: exp.Expr, needles: list[str], case_sensitive: bool) -> exp.Expr:
-    """`has_any`: one alternation regex behind an OR of substring prefilters."""
+    """`has_any`: one alternation regex behind an OR of substring prefilters; for a list too
+    long for one regex (IOC lists of thousands), see `_has_any_of_many`."""
     needles = list(dict.fromkeys(needles))
     if not needles:
         return exp.false()
@@ -140,9 +141,64 @@ def has_any(value: exp.Expr, needles: list[str], case_sensitive: bool) -> exp.Ex
             return exp.false()
     if len(needles) == 1:
         return has(value, needles[0], case_sensitive)
+    if sum(_pattern_size(n, case_sensitive) for n in needles) > MAX_PATTERN:
+        return _has_any_of_many(value, needles, case_sensitive)
+    return _phrases(value, needles, case_sensitive)
+
+
+# The longest alternation put in one regex: RE2 refuses programs past a size that a few hundred
+# case-insensitive hashes reach ("pattern too large").
+MAX_PATTERN = 16_000
+
+
+def _has_any_of_many(value: exp.Expr, needles: list[str], case_sensitive: bool) -> exp.Expr:
+    """`has_any` of a long list. A needle of letters and digits only (a hash, a word) is had
+    exactly when it equals one of the value's terms, so those needles are looked up among the
+    value's terms, folded as Kusto folds them; the others (phrases, domains, paths) are tested
+    by regexes of at most `MAX_PATTERN` characters each, behind their substring prefilters."""
+    words = [n for n in needles if all(map(is_term_char, n))]
+    listed_words = set(words)
+    tests: list[exp.Expr] = []
+    if words:
+        fold = as_is if case_sensitive else lower_ascii
+        terms = exp.RegexpSplit(this=fold(value), expression=exp.Literal.string(_NOT_TERM + "+"))
+        folded = words if case_sensitive else [_fold_ascii(w) for w in words]
+        listed = exp.Array(expressions=[exp.Literal.string(w) for w in dict.fromkeys(folded)])
+        tests.append(func("LIST_HAS_ANY", terms, listed))
+    chunks: list[list[str]] = []
+    size = 0
+    for needle in needles:
+        if needle in listed_words:
+            continue
+        length = _pattern_size(needle, case_sensitive)
+        if chunks and size + length <= MAX_PATTERN:
+            chunks[-1].append(needle)
+            size += length
+        else:
+            chunks.append([needle])
+            size = length
+    tests.extend(_phrases(value, chunk, case_sensitive) for chunk in chunks)
+    return exp.paren(exp.or_(*tests, copy=False), copy=False)
+
+
+def _pattern_size(needle: str, case_sensitive: bool) -> int:
+    """The characters `needle` adds to an alternation regex."""
+    return len(term_regex(needle, case_sensitive)) + len("(?:)|")
+
+
+def _phrases(value: exp.Expr, needles: list[str], case_sensitive: bool) -> exp.Expr:
+    """`has_any` as one alternation regex behind an OR of substring prefilters."""
     prefilter = exp.or_(*(_prefilter(value, n, case_sensitive) for n in needles), copy=False)
     pattern = "|".join(f"(?:{term_regex(n, case_sensitive)})" for n in needles)
     return exp.and_(exp.paren(prefilter, copy=False), regex_match(value, pattern), copy=False)
+
+
+def _fold_ascii(text: str) -> str:
+    """Kusto's case folding of a needle: A-Z to a-z and nothing else."""
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans(_ASCII_UPPER, _ASCII_UPPER.lower())
 
 
 def starts_with(value: exp.Expr, needle: str, case_sensitive: bool) -> exp.Expr:
