@@ -56,8 +56,9 @@ XML_COLUMNS = frozenset({"EventData"})
 
 def from_more_machines(table: TableData, copies: int) -> TableData:
     """`copies` copies of the table's rows, each copy's host columns suffixed `-copyN`, and
-    each copy's event XML given a comment of its own, so that no two copies of an event hold
-    the same XML text (as two machines' events never do) while they parse to the same value."""
+    each copy's event XML given an agent id of its own (`sourceHealthServiceId`, which no rule
+    reads), so that no two copies of an event hold the same XML text, as two machines' events
+    never do."""
     parts = []
     for copy in range(copies):
         data = table.data
@@ -67,8 +68,11 @@ def from_more_machines(table: TableData, copies: int) -> TableData:
                 suffixed = pc.binary_join_element_wise(column, f"-copy{copy}", "")
                 data = data.set_column(index, name, suffixed)
             elif copy and name in XML_COLUMNS and table.columns[name] is KqlType.STRING:
-                commented = pc.binary_join_element_wise(column, f"<!-- copy {copy} -->", "")
-                data = data.set_column(index, name, pc.if_else(pc.equal(column, ""), "", commented))
+                agent = f'sourceHealthServiceId="copy{copy}"'
+                marked = pc.replace_substring(
+                    column, 'sourceHealthServiceId=""', agent, max_replacements=1
+                )
+                data = data.set_column(index, name, marked)
         parts.append(data)
     return TableData(table.name, table.columns, pa.concat_tables(parts))
 
