@@ -252,15 +252,24 @@ def spark_session(master: str | None = None, config: dict[str, str] | None = Non
     try:
         session = builder.getOrCreate()
     except Exception as error:  # py4j and PySpark start failures share no base class
-        reason = " ".join(str(error).split()) or type(error).__name__
         raise BackendError(
-            f"Spark could not start on master {url!r} (is Java 17 installed, and the master "
-            f"URL right?): {reason}"
+            f"Spark could not start on master {url!r}: {_start_failure(error)}"
         ) from error
     session.sparkContext.setLogLevel("OFF")
     # Failed queries come back as BackendError; Spark's own report of them is noise.
     logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
     return session
+
+
+def _start_failure(error: Exception) -> str:
+    """Why Spark did not start, in a line: the JVM's stack trace left out."""
+    reason = " ".join(str(error).split()) or type(error).__name__
+    reason = reason.split(" JVM stacktrace:")[0]
+    if "JAVA_GATEWAY_EXITED" in reason:
+        # The JVM printed its reason on stderr and exited: a wrong master URL, a bad setting,
+        # or no Java.
+        reason += " (see Spark's message above: is Java 17 installed, the master URL right?)"
+    return reason if len(reason) <= 400 else reason[:400] + "..."
 
 
 class SparkBackend:

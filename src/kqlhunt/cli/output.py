@@ -146,7 +146,7 @@ def _print_listed(console: Console, lines: Sequence[str], style: str | None) -> 
     for line in lines[:limit]:
         console.print(shown(line, style))
     if len(lines) > limit:
-        console.print(Text(f"  ... and {len(lines) - limit} more (use -v to list all)"))
+        console.print(Text(f"  ... and {len(lines) - limit} more (kqlhunt -v ... lists all)"))
 
 
 def print_rule_summary(console: Console, outcomes: Sequence[RuleOutcome]) -> None:
