@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -55,6 +56,7 @@ class Engine:
         # Tables given but not handed to the backend yet: a table is loaded when a query first
         # reads it, so the hundreds of empty known tables and ASIM names cost nothing unread.
         self._pending: dict[str, TableData] = {}
+        self._given: dict[str, TableData] = {}  # every table by name, as last given
         # Compiled queries by text, source name and pinned clock; valid while the schemas stay.
         self._compiled: dict[tuple[str, str, datetime], CompiledQuery] = {}
         # Intermediate tables compiled queries read (see `materialize`), oldest first, and the
@@ -69,8 +71,33 @@ class Engine:
         for table in tables:
             self.schemas[table.name] = dict(table.columns)
             self._pending[table.name] = table
+            self._given[table.name] = table
         self._compiled.clear()
         self._case_names = None
+        self._drop_settled(0)
+
+    @contextmanager
+    def rows_replaced(self, table: TableData) -> Iterator[None]:
+        """Within the block, queries read `table` in place of the table of its name, whose
+        columns it has (rows of it that a batch of rules is known to need, say).
+
+        Other names of the same data (ASIM aliases) may follow the replacement while it lasts:
+        queries run within it should read only this name of the data.
+        """
+        held = self._given[table.name]
+        if table.columns != held.columns:
+            raise ValueError(f"the rows given for {table.name} have other columns")
+        self._swap(table)
+        try:
+            yield
+        finally:
+            self._swap(held)
+
+    def _swap(self, table: TableData) -> None:
+        """Hand the backend other rows for a table name; what was computed from the old ones
+        (compiled queries, intermediate tables) is dropped. The schemas stay."""
+        self._pending[table.name] = table
+        self._compiled.clear()
         self._drop_settled(0)
 
     def run(self, compiled: CompiledQuery) -> QueryResult:

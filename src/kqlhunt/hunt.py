@@ -7,7 +7,8 @@ rules still run.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -99,21 +100,43 @@ def hunt(
     """
     rules, tables = list(rules), list(tables)
     runner = Engine(tables, backend=engine, now=now)
-    runners = [runner] * len(rules)
-    # One scan for many rules: rules that start by filtering on literals run over the rows
-    # that can match any of them (results are unchanged; see kqlhunt.prefilter).
-    reduced = prefilter.plan([r.query for r in rules], tables) if len(rules) > 1 else None
-    if reduced is not None and runner.backend.name == "duckdb":
-        narrow = Engine(reduced[0], backend=engine, now=now)
-        runners = [narrow if use else runner for use in reduced[1]]
     try:
-        outcomes = []
-        for rule, rule_runner in zip(rules, runners, strict=True):
-            outcome = run_rule(rule_runner, rule)
-            if outcome.error is not None:
-                log.debug("rule %s failed: %s", rule.path, outcome.error)
-            outcomes.append(outcome)
-        return outcomes
+        # One scan for many rules: rules that start by filtering on literals run over the rows
+        # that meet their own filters (results are unchanged; see kqlhunt.prefilter).
+        narrowing = prefilter.plan([r.query for r in rules], tables) if len(rules) > 1 else None
+        if narrowing is None or runner.backend.name != "duckdb":
+            return [_run_logged(runner, rule) for rule in rules]
+        given = {t.name: t for t in tables}
+        outcomes: dict[int, RuleOutcome] = {}
+        for rows, indices in _groups(narrowing, given):
+            with runner.rows_replaced(rows) if rows is not None else nullcontext():
+                for index in indices:
+                    outcomes[index] = _run_logged(runner, rules[index])
+        return [outcomes[i] for i in range(len(rules))]
     finally:
-        for used in {id(r): r for r in [*runners, runner]}.values():
-            used.close()
+        runner.close()
+
+
+def _run_logged(engine: Engine, rule: AnalyticRule) -> RuleOutcome:
+    outcome = run_rule(engine, rule)
+    if outcome.error is not None:
+        log.debug("rule %s failed: %s", rule.path, outcome.error)
+    return outcome
+
+
+def _groups(
+    narrowing: prefilter.Narrowing, given: Mapping[str, TableData]
+) -> Iterator[tuple[TableData | None, list[int]]]:
+    """Rules (by index) grouped by the rows they run over: None for the full tables, first,
+    then each set of own rows, made only when its group is due (one set in memory at a time)."""
+    full: list[int] = []
+    by_rows: dict[tuple[str, bytes], tuple[prefilter.OwnRows, list[int]]] = {}
+    for index, own in enumerate(narrowing.own_rows):
+        if own is None or (own.mask is None and narrowing.bases[own.table] is given[own.table]):
+            full.append(index)
+        else:
+            by_rows.setdefault((own.table, own.key), (own, []))[1].append(index)
+    if full:
+        yield None, full
+    for own, indices in by_rows.values():
+        yield own.of(narrowing.bases[own.table]), indices

@@ -3,20 +3,25 @@
 Most detection rules start by filtering their table on literal text (`where CommandLine has
 "-enc"`, `where Process in~ ("cmd.exe", ...)`). Every such test implies that the column holds the
 literal somewhere, case aside. For each rule whose query reads its table exactly once and filters
-it first, kqlhunt derives that requirement from the syntax tree; the table is then scanned once
+it first, kqlhunt derives that requirement from the syntax tree. The table is then scanned once
 with the union of all requirements (one alternation regex per column: the engine's multi-pattern
-matcher) and those rules run over the reduced table. Rules without a usable requirement run over
-the full table. A row dropped by the pre-filter fails the rule's own leading `where`, so every
-rule's result is unchanged.
+matcher), and each rule runs over its own rows of what is left: those meeting its own
+requirement. Each literal is looked for once per distinct value of its column, not once per row
+(logs repeat the same command lines and paths across events and machines), and rules whose rows
+are the same share one table. Rules without a usable requirement run over the full table. A row
+dropped by the pre-filter fails the rule's own leading `where`, so every rule's result is
+unchanged.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from kqlhunt.catalog import TableData
@@ -24,6 +29,7 @@ from kqlhunt.compiler.strings import regex_escape
 from kqlhunt.errors import KqlHuntError
 from kqlhunt.kql import ast
 from kqlhunt.kql.parser import parse_query
+from kqlhunt.kql.references import tables_read
 from kqlhunt.types import KqlType
 
 # Needles shorter than this select too little to be worth a pre-filter.
@@ -180,32 +186,134 @@ def reduce_table(table: TableData, requirements: Iterable[Requirement]) -> Table
     return TableData(table.name, table.columns, table.data.filter(meets_one(frozenset(patterns))))
 
 
-def plan(queries: list[str], tables: list[TableData]) -> tuple[list[TableData], list[bool]] | None:
-    """Reduced tables for a batch of queries, and which queries may run over them.
+@dataclass(frozen=True)
+class OwnRows:
+    """The rows of one table that meet one query's own requirement.
 
-    None when no query has a requirement. Only the tables some requirement is on are reduced,
-    each once for the requirements on any of its names (the ASIM aliases share one table), and
-    a table in Parquet files is scanned once for all of them; the others stay as they are.
+    `key` is the same for two queries exactly when their rows are; `mask` selects the rows of
+    the table's base in the narrowing, and is None when every row of the base is kept.
+    """
+
+    table: str
+    key: bytes
+    mask: pa.ChunkedArray | None
+
+    def of(self, base: TableData) -> TableData:
+        """`base` (the table the mask was made over) cut to these rows."""
+        if self.mask is None:
+            return base
+        return dataclasses.replace(base, data=base.data.filter(self.mask))
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """What each query of a batch runs over.
+
+    `bases` holds, by name, the tables some requirement is on: the table itself when it is in
+    memory, or the rows of its Parquet files that meet any requirement on it (read in one
+    scan). `own_rows` gives each query its rows of its base, or None for a query without a
+    usable requirement, which runs over the full tables.
+    """
+
+    bases: dict[str, TableData]
+    own_rows: list[OwnRows | None]
+
+
+def plan(queries: list[str], tables: list[TableData]) -> Narrowing | None:
+    """Each query's own rows of the table it filters first, or None when no query has a
+    requirement. A table in Parquet files is read once, keeping the rows that meet any of the
+    requirements on any of its names (the ASIM aliases share one table).
+
+    A query that reads its table under a second name (an ASIM alias of the same data) gets no
+    own rows: only the name it filters would be cut, and the other would be cut with it.
     """
     schemas: dict[str, dict[str, object]] = {t.name: dict(t.columns) for t in tables}
+    by_name = {t.name: t for t in tables}
     requirements = [rule_requirement(q, schemas) for q in queries]
+    for index, (query, requirement) in enumerate(zip(queries, requirements, strict=True)):
+        if requirement is not None:
+            source = _identity(by_name[requirement.table])
+            others = tables_read(query, by_name) - {requirement.table}
+            if any(_identity(by_name[n]) == source for n in others if n in by_name):
+                requirements[index] = None
     if not any(requirements):
         return None
-    by_data: dict[object, list[Requirement]] = {}
-    for table in tables:
-        on_table = [r for r in requirements if r and r.table == table.name]
-        by_data.setdefault(_identity(table), []).extend(on_table)
-    reduced: dict[object, TableData] = {}
-    narrowed = []
-    for table in tables:
+    on_data: dict[object, list[Requirement]] = {}
+    for requirement in requirements:
+        if requirement is not None:
+            on_data.setdefault(_identity(by_name[requirement.table]), []).append(requirement)
+    read: dict[object, TableData] = {}
+    bases: dict[str, TableData] = {}
+    for name in {r.table for r in requirements if r}:
+        table = by_name[name]
         key = _identity(table)
-        if not by_data[key]:
-            narrowed.append(table)
+        if table.files and key not in read:
+            read[key] = reduce_table(table, on_data[key])
+        bases[name] = dataclasses.replace(read[key], name=name) if table.files else table
+    matchers: dict[int, _Matcher] = {}
+    own_rows: list[OwnRows | None] = []
+    for requirement in requirements:
+        if requirement is None:
+            own_rows.append(None)
             continue
-        if key not in reduced:
-            reduced[key] = reduce_table(table, by_data[key])
-        narrowed.append(dataclasses.replace(reduced[key], name=table.name))
-    return narrowed, [r is not None for r in requirements]
+        data = bases[requirement.table].data
+        matcher = matchers.setdefault(id(data), _Matcher(data))
+        own_rows.append(_own_rows(requirement, matcher))
+    return Narrowing(bases, own_rows)
+
+
+def _own_rows(requirement: Requirement, matcher: _Matcher) -> OwnRows:
+    mask = matcher.rows_meeting(requirement)
+    kept = pc.sum(mask).as_py() or 0
+    if kept == len(mask):
+        return OwnRows(requirement.table, b"every", None)
+    if not kept:
+        return OwnRows(requirement.table, b"none", mask)
+    positions = pc.indices_nonzero(mask).to_numpy()
+    return OwnRows(requirement.table, hashlib.blake2b(positions.tobytes()).digest(), mask)
+
+
+class _Matcher:
+    """Which rows of an Arrow table hold a literal in a column, case aside.
+
+    Each chunk of a column is dictionary-encoded once, and a literal is looked for among its
+    distinct values; the answer is then spread to the rows. Answers are kept per literal.
+    """
+
+    def __init__(self, data: pa.Table) -> None:
+        self.data = data
+        self._encoded: dict[str, list[pa.DictionaryArray]] = {}
+        self._found: dict[tuple[str, str], pa.ChunkedArray] = {}
+
+    def rows_meeting(self, requirement: Requirement) -> pa.ChunkedArray:
+        by_column: dict[str, list[str]] = {}
+        for column, needle in sorted(requirement.alternatives):
+            by_column.setdefault(column, []).append(needle)
+        masks = [self._rows_holding(column, needles) for column, needles in by_column.items()]
+        return functools.reduce(pc.or_, masks)
+
+    def _rows_holding(self, column: str, needles: list[str]) -> pa.ChunkedArray:
+        """Rows whose `column` holds any of `needles`."""
+        key = (column, "\0".join(needles))
+        found = self._found.get(key)
+        if found is None:
+            chunks = []
+            for encoded in self._chunks(column):
+                hits = [
+                    pc.match_substring(encoded.dictionary, pattern=n, ignore_case=True)
+                    for n in needles
+                ]
+                in_dictionary = functools.reduce(pc.or_, hits)
+                chunks.append(pc.fill_null(pc.take(in_dictionary, encoded.indices), False))
+            found = self._found[key] = pa.chunked_array(chunks, type=pa.bool_())
+        return found
+
+    def _chunks(self, column: str) -> list[pa.DictionaryArray]:
+        encoded = self._encoded.get(column)
+        if encoded is None:
+            chunks = self.data.column(column).chunks
+            encoded = self._encoded[column] = [pc.dictionary_encode(c) for c in chunks]
+        return encoded
 
 
 def _identity(table: TableData) -> object:

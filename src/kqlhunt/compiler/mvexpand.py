@@ -1,27 +1,23 @@
 """`mv-expand`: one row per element of a dynamic array (or per property of a bag).
 
-Three SELECTs: the first computes each expanded value, the second repeats every row once per
-position (`UNNEST` / `EXPLODE` of a series, so a row with nothing to expand disappears), the
-third reads the element at that position from each value. Several columns expand in parallel;
-the shorter ones give null past their end. A null value gives one row holding null, and a
-value that is neither array nor bag gives one row holding itself.
+Four SELECTs. The first computes each expanded value; the second reads its shape once per row
+(its JSON type, an array's elements as a list, a bag's keys), so that no output row parses the
+value again; the third repeats every row once per position (`UNNEST` / `EXPLODE` of a series,
+so a row with nothing to expand disappears); the fourth picks the element at that position.
+Several columns expand in parallel; the shorter ones give null past their end. A null value
+gives one row holding null, and a value that is neither array nor bag gives one row holding
+itself.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
 from kqlhunt.compiler.conversions import convert
-from kqlhunt.compiler.dynamic import (
-    as_json,
-    computed_index_path,
-    computed_key_path,
-    extract,
-    is_array,
-    is_bag,
-)
+from kqlhunt.compiler.dynamic import as_json, computed_key_path, json_type, null_if_json_null
 from kqlhunt.compiler.relation import ROW_ORDER, Relation, aliased
 from kqlhunt.compiler.result_names import default_name
 from kqlhunt.compiler.sqltypes import Typed, cast, func, p
@@ -33,55 +29,75 @@ if TYPE_CHECKING:
 
 _POSITION = "__kqlhunt_mv_position"
 _LEGACY_LIMIT = 128  # `mvexpand` without `limit`
+_ELEMENTS = exp.DataType.build("JSON[]", dialect="duckdb")
 
 
-def _count(value: exp.Expr) -> exp.Expr:
+@dataclass(frozen=True)
+class _Expanded:
+    """One expanded column and the hidden columns that hold its value's shape."""
+
+    name: str
+    to_type: KqlType | None
+    index: int
+
+    def hidden(self, part: str) -> exp.Column:
+        return exp.column(f"__kqlhunt_mv{self.index}_{part}", quoted=True)
+
+    @property
+    def value(self) -> exp.Column:
+        return self.hidden("value")
+
+    def is_(self, json_kind: str) -> exp.Expr:
+        return exp.EQ(this=self.hidden("type"), expression=exp.Literal.string(json_kind))
+
+
+def _shape(item: _Expanded) -> list[exp.Expr]:
+    """The value's JSON type, an array's elements and a bag's keys, each read once per row."""
+    elements = exp.Case(
+        ifs=[exp.If(this=item.is_("ARRAY"), true=exp.Cast(this=item.value, to=_ELEMENTS.copy()))]
+    )
+    keys = exp.Case(ifs=[exp.If(this=item.is_("OBJECT"), true=exp.JSONKeys(this=item.value))])
+    return [
+        aliased(elements, item.hidden("elements").name),
+        aliased(keys, item.hidden("keys").name),
+    ]
+
+
+def _count(item: _Expanded) -> exp.Expr:
     """How many rows a value expands to."""
     case = exp.Case(
         ifs=[
-            exp.If(this=exp.Is(this=p(value), expression=exp.Null()), true=exp.Literal.number(1)),
-            exp.If(this=is_array(value.copy()), true=func("JSON_ARRAY_LENGTH", value.copy())),
-            exp.If(
-                this=is_bag(value.copy()),
-                true=exp.ArraySize(this=exp.JSONKeys(this=value.copy())),
-            ),
+            exp.If(this=exp.Is(this=item.value, expression=exp.Null()), true=exp.Literal.number(1)),
+            exp.If(this=item.is_("ARRAY"), true=exp.ArraySize(this=item.hidden("elements"))),
+            exp.If(this=item.is_("OBJECT"), true=exp.ArraySize(this=item.hidden("keys"))),
         ]
     ).else_(exp.Literal.number(1))
     return cast(case, KqlType.LONG)
 
 
-def _element(value: exp.Expr, position: exp.Expr, kind: str) -> exp.Expr:
+def _element(item: _Expanded, position: exp.Expr, kind: str) -> exp.Expr:
     """The element at `position`: an array's element, or a bag's property as a one-entry bag
     (`kind=bag`) or a `[key, value]` array (`kind=array`)."""
-    key = func(
-        "LIST_EXTRACT",
-        exp.JSONKeys(this=value.copy()),
-        exp.Add(this=position.copy(), expression=exp.Literal.number(1)),
-    )
+    one_based = exp.Add(this=position.copy(), expression=exp.Literal.number(1))
+    key = func("LIST_EXTRACT", item.hidden("keys"), one_based.copy())
     key = exp.Coalesce(this=key, expressions=[exp.Literal.string("")])  # CASE reads every arm
-    entry_value = func("JSON_EXTRACT", value.copy(), computed_key_path(key.copy()))
+    entry_value = func("JSON_EXTRACT", item.value, computed_key_path(key.copy()))
     if kind == "bag":
         entry = func("JSON_OBJECT", key, entry_value)
     else:
         entry = func("JSON_ARRAY", key, entry_value)
     first = exp.EQ(this=position.copy(), expression=exp.Literal.number(0))
+    within_keys = exp.LT(this=position.copy(), expression=exp.ArraySize(this=item.hidden("keys")))
     return exp.Case(
         ifs=[
             exp.If(
-                this=is_array(value.copy()),
-                true=extract(value.copy(), computed_index_path(position.copy())),
+                this=item.is_("ARRAY"),
+                true=null_if_json_null(func("LIST_EXTRACT", item.hidden("elements"), one_based)),
             ),
             exp.If(
-                this=exp.and_(
-                    is_bag(value.copy()),
-                    exp.LT(
-                        this=position.copy(),
-                        expression=exp.ArraySize(this=exp.JSONKeys(this=value.copy())),
-                    ),
-                ),
-                true=cast(entry, KqlType.DYNAMIC),
+                this=exp.and_(item.is_("OBJECT"), within_keys), true=cast(entry, KqlType.DYNAMIC)
             ),
-            exp.If(this=first, true=value.copy()),
+            exp.If(this=first, true=item.value),
         ]
     )
 
@@ -103,7 +119,7 @@ def mv_expand(tc: TabularCompiler, relation: Relation, node: ast.MvExpand) -> Re
     if node.limit is not None:
         limit = tc._row_count(relation, node.limit)
 
-    expanded: list[tuple[str, str, KqlType | None]] = []  # (name, hidden column, cast)
+    expanded: list[_Expanded] = []
     hidden_values: list[exp.Expr] = []
     for item in node.items:
         value = compiler.compile(item.expr)
@@ -112,37 +128,38 @@ def mv_expand(tc: TabularCompiler, relation: Relation, node: ast.MvExpand) -> Re
                 f"mv-expand needs a dynamic value, not {value.type.value}", item.expr.offset
             )
         name = item.name or default_name(item.expr, set(relation.columns), relation.columns)
-        if any(name == n for n, _, _ in expanded):
+        if any(name == e.name for e in expanded):
             raise context.error(f"mv-expand: the column '{name}' is expanded twice", item.offset)
-        hidden = f"__kqlhunt_mv{len(expanded)}"
-        expanded.append((name, hidden, item.to_type))
-        hidden_values.append(aliased(as_json(value.sql), hidden))
+        expanded.append(_Expanded(name, item.to_type, len(expanded)))
+        hidden_values.append(aliased(as_json(value.sql), expanded[-1].value.name))
     if node.item_index and (
-        node.item_index in relation.columns or any(node.item_index == n for n, _, _ in expanded)
+        node.item_index in relation.columns or any(node.item_index == e.name for e in expanded)
     ):
         raise context.error(
             f"mv-expand: with_itemindex names an existing column '{node.item_index}'", node.offset
         )
 
-    values = tc.wrap(relation, [exp.Star(), *hidden_values], dict(relation.columns))
+    columns = dict(relation.columns)
+    values = tc.wrap(relation, [exp.Star(), *hidden_values], columns)
+    types = [aliased(json_type(e.value), e.hidden("type").name) for e in expanded]
+    typed = tc.wrap(values, [exp.Star(), *types], columns)
+    shaped = tc.wrap(typed, [exp.Star(), *(s for e in expanded for s in _shape(e))], columns)
 
-    counts = [_count(exp.column(hidden, quoted=True)) for _, hidden, _ in expanded]
+    counts = [_count(e) for e in expanded]
     count = counts[0] if len(counts) == 1 else func("GREATEST", *counts)
     if limit is not None:
         count = func("LEAST", count, exp.Literal.number(limit))
     position_sql = aliased(exp.Explode(this=_positions(count)), _POSITION)
-    repeated = tc.wrap(values, [exp.Star(), position_sql], dict(relation.columns))
+    repeated = tc.wrap(shaped, [exp.Star(), position_sql], columns)
 
     position = exp.column(_POSITION, quoted=True)
     outputs: dict[str, Typed] = {}
-    for name, hidden, to_type in expanded:
-        element = Typed(
-            _element(exp.column(hidden, quoted=True), position, node.kind), KqlType.DYNAMIC
-        )
-        outputs[name] = convert(element, to_type) if to_type else element
+    for e in expanded:
+        element = Typed(_element(e, position, node.kind), KqlType.DYNAMIC)
+        outputs[e.name] = convert(element, e.to_type) if e.to_type else element
 
     projections: list[exp.Expr] = []
-    columns: dict[str, KqlType] = {}
+    columns = {}
     for name, kql_type in relation.columns.items():
         if name in outputs:
             projections.append(aliased(outputs[name].sql, name))
