@@ -371,3 +371,27 @@ def test_an_output_in_a_missing_folder_is_refused_before_the_hunt(tmp_path: Path
     code, _, err = run("hunt", "--samples", "--output", str(tmp_path / "no" / "alerts.html"))
     assert code == EXIT_USAGE
     assert "does not exist" in err and not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-vv", "query", "print 1", "--samples"],
+        ["query", "print 1", "--samples", "-vv"],
+        ["-v", "query", "-v", "print 1", "--samples"],
+    ],
+)
+def test_verbosity_may_be_given_before_or_after_the_command(args: list[str]) -> None:
+    code, _, err = run(*args)
+
+    assert code == EXIT_OK
+    assert "DuckDB SQL" in err
+
+
+def test_support_lists_the_tables_queries_can_read() -> None:
+    code, out, _ = run("support", "--tables")
+
+    lines = out.splitlines()
+    assert code == EXIT_OK
+    assert "imProcessCreate\t" in "\n".join(lines) and "SecurityEvent\t" in "\n".join(lines)
+    assert all(line.endswith(" columns") for line in lines)

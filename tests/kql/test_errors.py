@@ -67,6 +67,17 @@ def test_unknown_table_lists_the_known_tables() -> None:
     assert error.position is not None and error.position.column == 1
 
 
+def test_unknown_table_among_many_suggests_the_closest_names() -> None:
+    tables = [TableData.empty(f"Table{i}", {"x": KqlType.LONG}) for i in range(20)]
+    tables.append(TableData.empty("SecurityEvent", {"x": KqlType.LONG}))
+    with pytest.raises(KqlSemanticError) as caught:
+        run("securityevnt | take 1", *tables)
+    assert caught.value.message == (
+        "unknown table 'securityevnt' (did you mean SecurityEvent? 21 tables known;"
+        " `kqlhunt support --tables` lists them)"
+    )
+
+
 def test_unsupported_function_names_the_function() -> None:
     with pytest.raises(UnsupportedKqlError) as caught:
         run("Events | extend x = series_fir(Name)")
@@ -172,3 +183,27 @@ def test_unknown_names_and_gaps_are_told_apart(
 ) -> None:
     with pytest.raises(error, match=re.escape(message)):
         run(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "column", "message"),
+    [
+        ('Events | where Name matches regex "(abc"', 35, "the regex of 'matches regex'"),
+        ('Events | extend x = extract("[a-", 0, Name)', 29, "the regex of 'extract()'"),
+        ('Events | extend x = extract_all(@"(\\w)\\1", Name)', 33, "the regex of 'extract_all()'"),
+        ('Events | extend x = replace_regex(Name, @"(?<=a)b", "")', 41, "replace_regex()"),
+        ('Events | extend x = countof(Name, "a{2,1}", "regex")', 35, "the regex of 'countof()'"),
+        ('Events | extend x = trim("(", Name)', 26, "the pattern of 'trim()'"),
+    ],
+)
+def test_a_regex_re2_refuses_is_an_error_at_its_position(
+    query: str, column: int, message: str
+) -> None:
+    """Kusto's regexes are RE2's: no lookarounds or back-references, whatever a backend allows."""
+    error = _semantic_error(query)
+    assert message in error.message and "is not a valid regex" in error.message
+    assert error.position is not None and error.position.column == column
+
+
+def test_a_regex_only_re2_reads_is_accepted() -> None:
+    assert run(r'print x = extract(@"(\pL+)\Q.\E", 1, "abc.")').rows == [("abc",)]

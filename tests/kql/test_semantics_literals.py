@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from kqlhunt.errors import KqlSemanticError
 from kqlhunt.types import KqlType
 from tests.kql.semantics import dt, run, scalar
 
@@ -106,3 +107,15 @@ def test_typed_nulls(literal: str, kql_type: KqlType, expected: Any) -> None:
     result = run(f"print r = {literal}")
     assert result.rows == [(expected,)]
     assert result.columns[0].type is kql_type
+
+
+def test_a_guid_literal_is_written_unquoted_and_read_in_lower_case() -> None:
+    result = run("print g = guid(74BE27DE-1e4e-49d9-b579-fe0b331d3642)")
+    assert result.rows == [("74be27de-1e4e-49d9-b579-fe0b331d3642",)]
+    assert result.columns[0].type is KqlType.GUID
+
+
+def test_a_malformed_guid_literal_is_an_error_at_its_position() -> None:
+    with pytest.raises(KqlSemanticError, match="invalid guid literal 'abc'") as caught:
+        run("print g = guid(abc)")
+    assert caught.value.position is not None and caught.value.position.column == 11

@@ -1,5 +1,5 @@
 """Tabular operators: let, where, extend, project and its family, take, sort, top, count,
-distinct, datatable, print. Column order and default names are part of the result."""
+distinct, datatable, print, getschema. Column order and default names are part of the result."""
 
 from __future__ import annotations
 
@@ -89,6 +89,25 @@ def numbers() -> TableData:
             None,
         ),
         ('datatable(x:long, y:string)[1, "a", 2, "b"] | where x > 1', ["x", "y"], [(2, "b")]),
+        # getschema: a row per input column, .NET and KQL type names as Kusto gives them
+        (
+            "Events | getschema",
+            ["ColumnName", "ColumnOrdinal", "DataType", "ColumnType"],
+            [
+                ("Name", 0, "System.String", "string"),
+                ("N", 1, "System.Int64", "long"),
+                ("R", 2, "System.Double", "real"),
+                ("Flag", 3, "System.SByte", "bool"),
+                ("When", 4, "System.DateTime", "datetime"),
+            ],
+        ),
+        (
+            "print i = toint(1), t = 1s, d = dynamic([1]), g = guid(null) | getschema"
+            " | project DataType",
+            ["DataType"],
+            [("System.Int32",), ("System.TimeSpan",), ("System.Object",), ("System.Guid",)],
+        ),
+        ("Events | getschema | where ColumnOrdinal > 3 | count", ["Count"], [(1,)]),
         # quoted names
         (
             "Events | take 1 | project ['my col'] = N | where ['my col'] > 0",

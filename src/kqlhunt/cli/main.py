@@ -163,9 +163,19 @@ def _watchlist_tables(folder: Path | None) -> list[TableData]:
 @click.option("-v", "--verbose", count=True, help="Log more: -v info, -vv debug (compiled SQL).")
 def main(verbose: int) -> None:
     """Run Microsoft Sentinel KQL rules over endpoint logs, without a workspace."""
+    _log_at(verbose)
+
+
+def _log_at(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     handler = RichHandler(console=_stderr(), show_path=False, show_time=False)
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
+
+
+def _verbose_after_command(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    """`-v` given after the command name counts with any given before it."""
+    if value:
+        _log_at(ctx.find_root().params.get("verbose", 0) + value)
 
 
 def _check_now(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -637,12 +647,35 @@ main.add_command(parity_command)
 
 
 @main.command("support")
-def support_command() -> None:
+@click.option(
+    "--tables",
+    is_flag=True,
+    help="List the tables queries can read instead (`T | getschema` shows a table's columns).",
+)
+def support_command(tables: bool) -> None:
     """Print which KQL operators and functions kqlhunt runs, as Markdown."""
+    if tables:
+        from kqlhunt.normalize.tables import table_schemas
+
+        for name, columns in sorted(table_schemas().items(), key=lambda item: item[0].lower()):
+            click.echo(f"{name}\t{len(columns)} columns")
+        return
     from kqlhunt.support import support_markdown
 
     click.echo(support_markdown(), nl=False)
 
+
+# Every command takes -v as well, so that it may follow the command name.
+for _command in main.commands.values():
+    _command.params.append(
+        click.Option(
+            ["-v", "--verbose"],
+            count=True,
+            expose_value=False,
+            callback=_verbose_after_command,
+            help="Log more (as kqlhunt -v): -v info, -vv debug.",
+        )
+    )
 
 if __name__ == "__main__":  # pragma: no cover
     main()

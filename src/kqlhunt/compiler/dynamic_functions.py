@@ -7,7 +7,6 @@ elements compare by their JSON text, so `1` and `"1"` differ as they do in Kusto
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
@@ -22,6 +21,7 @@ from kqlhunt.compiler.dynamic import (
     to_json,
 )
 from kqlhunt.compiler.functions import UNBOUNDED, Rule, rule
+from kqlhunt.compiler.regex import regex_groups
 from kqlhunt.compiler.sqltypes import Typed, cast, coalesce_text, func, p
 from kqlhunt.kql import ast
 from kqlhunt.types import KqlType
@@ -459,10 +459,7 @@ def _split(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
 
 
 def _group_numbers(c: ExpressionCompiler, node: ast.Call, regex: str, groups: Typed) -> list[int]:
-    try:
-        compiled = re.compile(regex)
-    except re.error as error:
-        raise c.context.error(f"invalid regex: {error}", node.args[0].offset) from None
+    compiled = regex_groups(regex)  # checked by the caller
     if not groups.is_constant or not isinstance(groups.constant, list) or not groups.constant:
         raise c.context.error(
             "the groups of 'extract_all()' must be a constant non-empty array",
@@ -470,10 +467,10 @@ def _group_numbers(c: ExpressionCompiler, node: ast.Call, regex: str, groups: Ty
         )
     numbers = []
     for group in groups.constant:
-        if isinstance(group, str) and group in compiled.groupindex:
-            numbers.append(compiled.groupindex[group])
+        if isinstance(group, str) and group in compiled.named:
+            numbers.append(compiled.named[group])
         elif (
-            isinstance(group, int) and not isinstance(group, bool) and 0 <= group <= compiled.groups
+            isinstance(group, int) and not isinstance(group, bool) and 0 <= group <= compiled.count
         ):
             numbers.append(group)
         else:
@@ -487,12 +484,9 @@ def _group_numbers(c: ExpressionCompiler, node: ast.Call, regex: str, groups: Ty
 def _extract_all(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     """extract_all(regex, [groups,] text): every match; with several groups, arrays of groups.
     No match gives null."""
-    regex = c._constant_text(args[0], node.args[0], "the regex of 'extract_all()'")
+    regex = c.constant_regex(args[0], node.args[0], "the regex of 'extract_all()'")
     text = convert(args[-1], KqlType.STRING).sql
-    try:
-        group_count = re.compile(regex).groups
-    except re.error as error:
-        raise c.context.error(f"invalid regex: {error}", node.args[0].offset) from None
+    group_count = regex_groups(regex).count
     if len(args) == 3:
         groups = _group_numbers(c, node, regex, args[1])
     else:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from kqlhunt.compiler import strings
+from kqlhunt.compiler.regex import RegexError, regex_groups
 from kqlhunt.compiler.scope import Scope
 from kqlhunt.compiler.sqltypes import (
     TICKS_PER_MICROSECOND,
@@ -171,7 +172,7 @@ class ExpressionCompiler:
             return Typed(exp.Not(this=exp.paren(test)) if op == "!~" else test, KqlType.BOOL)
         if op == "matches regex":
             value, pattern = self._as_text(node.left), self.compile(node.right)
-            regex = self._constant_text(pattern, node.right, "the regex of 'matches regex'")
+            regex = self.constant_regex(pattern, node.right, "the regex of 'matches regex'")
             return Typed(strings.regex_match(value.sql, regex), KqlType.BOOL)
         left, right = self.compile(node.left), self.compile(node.right)
         if op in ("==", "!="):
@@ -254,6 +255,15 @@ class ExpressionCompiler:
         if value.type is not KqlType.STRING or not isinstance(value.constant, str):
             raise self.context.error(f"{what} must be a string", node.offset)
         return value.constant
+
+    def constant_regex(self, value: Typed, node: ast.Expr, what: str) -> str:
+        """A constant regex, checked as Kusto checks it (RE2's syntax)."""
+        regex = self._constant_text(value, node, what)
+        try:
+            regex_groups(regex)
+        except RegexError as error:
+            raise self.context.error(f"{what} is not a valid regex: {error}", node.offset) from None
+        return regex
 
     def _string_operator(self, node: ast.Binary, kind: str, cs: bool, negated: bool) -> Typed:
         value = self._as_text(node.left)

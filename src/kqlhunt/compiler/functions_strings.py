@@ -83,7 +83,7 @@ def from_end(index: exp.Expr, source: exp.Expr) -> exp.Expr:
 
 def _trim_rule(leading: bool, trailing: bool) -> None:
     def compile_trim(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
-        regex = c._constant_text(args[0], node.args[0], f"the pattern of '{node.name}()'")
+        regex = c.constant_regex(args[0], node.args[0], f"the pattern of '{node.name}()'")
         patterns = [f"^(?:{regex})+"] * leading + [f"(?:{regex})+$"] * trailing
         return Typed(regex_replace(text(c, args[1]).sql, "|".join(patterns), ""), KqlType.STRING)
 
@@ -107,7 +107,9 @@ def _replace_regex(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> 
     # replace_regex(source, regex, rewrite); the deprecated replace(regex, rewrite, source).
     if node.name == "replace":
         args = [args[2], args[0], args[1]]
-    regex = c._constant_text(args[1], node, "the regex")
+    regex = c.constant_regex(
+        args[1], node.args[0 if node.name == "replace" else 1], f"the regex of '{node.name}()'"
+    )
     rewrite = c._constant_text(args[2], node, "the rewrite")
     return Typed(regex_replace(text(c, args[0]).sql, regex, rewrite), KqlType.STRING)
 
@@ -124,7 +126,7 @@ def regex_replace(source: exp.Expr, pattern: str, rewrite: str) -> exp.Expr:
 
 @rule("extract", arity=(3, 4))
 def _extract(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
-    regex = c._constant_text(args[0], node.args[0], "the regex of 'extract()'")
+    regex = c.constant_regex(args[0], node.args[0], "the regex of 'extract()'")
     if not args[1].is_constant or not isinstance(args[1].constant, int):
         raise c.context.error(
             "the group of 'extract()' must be a constant number", node.args[1].offset
@@ -202,10 +204,12 @@ def _countof(c: ExpressionCompiler, node: ast.Call, args: list[Typed]) -> Typed:
     """Plain matches may overlap ("aaaa" has "aa" 3 times); regex matches do not."""
     kind = constant_word(c, node, args[2], 2) if len(args) > 2 else "normal"
     source = text(c, args[0]).sql
-    search = c._constant_text(text(c, args[1]), node.args[1], "the search text of 'countof()'")
+    searched = text(c, args[1])
     if kind == "regex":
-        count: exp.Expr = exp.RegexpCount(this=source, expression=_S(search))
+        regex = c.constant_regex(searched, node.args[1], "the regex of 'countof()'")
+        count: exp.Expr = exp.RegexpCount(this=source, expression=_S(regex))
         return Typed(cast(count, KqlType.LONG), KqlType.LONG)
+    search = c._constant_text(searched, node.args[1], "the search text of 'countof()'")
     if kind != "normal":
         raise c.context.error("the kind of 'countof()' is 'normal' or 'regex'", node.offset)
     if not search:

@@ -11,12 +11,12 @@ regexes, matches numbers as `simple` does, and is greedy unless the `U` flag is 
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
 from kqlhunt.compiler.conversions import convert
+from kqlhunt.compiler.regex import RegexError, regex_groups
 from kqlhunt.compiler.relation import Relation, aliased
 from kqlhunt.compiler.sqltypes import Typed, func, null_of
 from kqlhunt.compiler.strings import regex_escape
@@ -54,8 +54,8 @@ def build_regex(
                 pieces.append(regex_escape(part.value))
                 continue
             try:
-                group += re.compile(part.value).groups
-            except re.error as error:
+                group += regex_groups(part.value).count
+            except RegexError as error:
                 message = f"invalid regex in the parse pattern: {error}"
                 raise context.error(message, part.offset) from None
             pieces.append(f"(?:{part.value})")

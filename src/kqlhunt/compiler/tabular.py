@@ -6,9 +6,10 @@ Kusto's column order and default names. The engines flatten the nesting when the
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlglot import exp
 
@@ -106,9 +107,9 @@ class TabularCompiler:
         if columns is None:
             if node.name in self.context.scalar_lets:
                 raise self.context.error(f"'{node.name}' is a scalar, not a table", node.offset)
-            known = ", ".join(sorted(self.context.tables)) or "none"
             raise self.context.error(
-                f"unknown table '{node.name}' (known tables: {known})", node.offset
+                f"unknown table '{node.name}' ({known_tables(node.name, self.context.tables)})",
+                node.offset,
             )
         select = exp.select(*(exp.column(c, quoted=True) for c in columns)).from_(
             exp.Table(this=exp.to_identifier(node.name, quoted=True)), copy=False
@@ -413,6 +414,22 @@ class TabularCompiler:
         count = aliased(exp.Count(this=exp.Star()), "Count")
         return self.wrap(relation, [count], {"Count": KqlType.LONG}, keep_order=False)
 
+    def visit_GetSchema(self, relation: Relation, node: ast.GetSchema) -> Relation:
+        columns = (
+            ("ColumnName", KqlType.STRING),
+            ("ColumnOrdinal", KqlType.INT),
+            ("DataType", KqlType.STRING),
+            ("ColumnType", KqlType.STRING),
+        )
+        rows = [
+            ast.Literal(value, value_type, offset=node.offset)
+            for ordinal, (name, kql_type) in enumerate(relation.columns.items())
+            for value, (_, value_type) in zip(
+                (name, ordinal, DOTNET_TYPES[kql_type], kql_type.value), columns, strict=True
+            )
+        ]
+        return self.visit_DataTable(ast.DataTable(columns, tuple(rows), offset=node.offset))
+
     def visit_Distinct(self, relation: Relation, node: ast.Distinct) -> Relation:
         items: list[ast.Expr] = list(node.items)
         if len(items) == 1 and isinstance(items[0], ast.Star):
@@ -534,3 +551,33 @@ def _natural_key(name: str) -> list[tuple[int, int | str]]:
     return [
         (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part
     ]
+
+
+# The .NET type Kusto names beside each KQL type in `getschema` (a bool is held as a byte).
+DOTNET_TYPES = {
+    KqlType.BOOL: "System.SByte",
+    KqlType.INT: "System.Int32",
+    KqlType.LONG: "System.Int64",
+    KqlType.REAL: "System.Double",
+    KqlType.DECIMAL: "System.Data.SqlTypes.SqlDecimal",
+    KqlType.STRING: "System.String",
+    KqlType.DATETIME: "System.DateTime",
+    KqlType.TIMESPAN: "System.TimeSpan",
+    KqlType.DYNAMIC: "System.Object",
+    KqlType.GUID: "System.Guid",
+}
+
+# Up to this many known tables are listed in full when a query names an unknown one.
+_TABLES_LISTED = 12
+
+
+def known_tables(name: str, tables: Iterable[str]) -> str:
+    """What to say about the known tables when `name` is not one: all of them when they are
+    few, else the names closest to it (a misspelling, a name in another case)."""
+    known = sorted(tables)
+    if len(known) <= _TABLES_LISTED:
+        return f"known tables: {', '.join(known) or 'none'}"
+    by_lower = {t.lower(): t for t in known}
+    close = difflib.get_close_matches(name.lower(), by_lower, n=3, cutoff=0.6)
+    hint = f"did you mean {', '.join(by_lower[c] for c in close)}? " if close else ""
+    return f"{hint}{len(known)} tables known; `kqlhunt support --tables` lists them"

@@ -255,6 +255,11 @@ class Count(Operator):
 
 
 @dataclass(frozen=True, slots=True)
+class GetSchema(Operator):
+    """`getschema`: one row per column of the input: its name, position and type."""
+
+
+@dataclass(frozen=True, slots=True)
 class Distinct(Operator):
     items: tuple[Expr, ...]  # (Star(),) for `distinct *`
 

@@ -6,6 +6,7 @@ that kqlhunt does not run yet is rejected with `UnsupportedKqlError`, never skip
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -75,7 +76,6 @@ KNOWN_UNSUPPORTED_OPERATORS = frozenset(
         "top-hitters",
         "fork",
         "facet",
-        "getschema",
         "reduce",
         "scan",
         "consume",
@@ -85,6 +85,7 @@ KNOWN_UNSUPPORTED_OPERATORS = frozenset(
     }
 )
 
+_GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _TYPED_LITERALS: dict[str, KqlType] = {
     "bool": KqlType.BOOL,
     "boolean": KqlType.BOOL,
@@ -93,7 +94,6 @@ _TYPED_LITERALS: dict[str, KqlType] = {
     "real": KqlType.REAL,
     "double": KqlType.REAL,
     "decimal": KqlType.DECIMAL,
-    "guid": KqlType.GUID,
     "string": KqlType.STRING,
 }
 
@@ -423,6 +423,9 @@ class Parser:
     def _parse_count(self, offset: int) -> ast.Operator:
         return ast.Count(offset=offset)
 
+    def _parse_getschema(self, offset: int) -> ast.Operator:
+        return ast.GetSchema(offset=offset)
+
     def _parse_distinct(self, offset: int) -> ast.Operator:
         if self.tok.is_op("*"):
             star = self.advance()
@@ -685,6 +688,8 @@ class Parser:
             return self.parse_raw_literal(token, KqlType.DATETIME)
         if word in ("timespan", "time"):
             return self.parse_raw_literal(token, KqlType.TIMESPAN)
+        if word == "guid":
+            return self.parse_guid_literal(token)
         if word == "dynamic":
             return self.parse_dynamic_literal(token)
         if word in _TYPED_LITERALS and self._typed_literal_follows():
@@ -749,6 +754,15 @@ class Parser:
         if value is None:  # Kusto's parser takes any text here; the value is checked later
             raise self.invalid(f"invalid {kql_type.value} literal {raw!r}", token)
         return ast.Literal(value, kql_type, offset=token.offset)
+
+    def parse_guid_literal(self, token: Token) -> ast.Literal:
+        """`guid(74be27de-1e4e-49d9-b579-fe0b331d3642)`, unquoted, or `guid(null)`."""
+        raw, _ = self._raw_parenthesised()
+        if raw == "null":
+            return ast.Literal(None, KqlType.GUID, offset=token.offset)
+        if not _GUID.fullmatch(raw):
+            raise self.invalid(f"invalid guid literal {raw!r}", token)
+        return ast.Literal(raw.lower(), KqlType.GUID, offset=token.offset)
 
     def parse_typed_literal(self, token: Token, kql_type: KqlType) -> ast.Literal:
         self.expect_op("(")
@@ -835,6 +849,7 @@ Parser.OPERATORS = {
     "order": Parser._parse_sort,
     "top": Parser._parse_top,
     "count": Parser._parse_count,
+    "getschema": Parser._parse_getschema,
     "distinct": Parser._parse_distinct,
     "summarize": Parser._parse_summarize,
     "make-series": series_operator.parse_make_series,

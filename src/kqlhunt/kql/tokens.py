@@ -70,7 +70,7 @@ _NAME_INTRODUCERS = frozenset(
 )
 
 # Words whose parenthesised argument is literal text, not tokens: datetime(2014-05-25T08:20Z).
-RAW_LITERAL_WORDS = frozenset({"datetime", "date", "timespan", "time"})
+RAW_LITERAL_WORDS = frozenset({"datetime", "date", "timespan", "time", "guid"})
 
 # Word operators spelled with a leading '!' or a trailing '~' (or both).
 _BANG_WORDS = frozenset(
@@ -355,7 +355,7 @@ class Tokenizer:
         )
 
     def _raw_argument(self) -> None:
-        """After datetime/timespan: `(`, the untokenized text up to `)`, and `)`."""
+        """After datetime/timespan/guid: `(`, the untokenized text up to `)`, and `)`."""
         self._skip_blanks()
         text, start = self.text, self.pos
         if not text.startswith("(", start):

@@ -1,0 +1,38 @@
+"""Regular expressions in queries are RE2's, as in Kusto: a pattern RE2 refuses (a lookaround, a
+back-reference, an unclosed group) is an error when the query is compiled, at the pattern's
+position, whatever the backend would have made of it."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import re2
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False  # RE2 would also write each refusal to stderr
+
+
+class RegexError(ValueError):
+    """A pattern RE2 refuses; the message is RE2's reason."""
+
+
+@dataclass(frozen=True)
+class RegexGroups:
+    """The capture groups of a valid pattern: how many, and the numbers of the named ones."""
+
+    count: int
+    named: dict[str, int]
+
+
+@functools.lru_cache(maxsize=1024)
+def regex_groups(pattern: str) -> RegexGroups:
+    """The capture groups of `pattern`; RegexError when it is not a valid RE2 regex."""
+    try:
+        compiled = re2.compile(pattern, _OPTIONS)
+    except re2.error as error:
+        reason = error.args[0] if error.args else "invalid"
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        raise RegexError(str(reason)) from None
+    return RegexGroups(int(compiled.groups), dict(compiled.groupindex))
