@@ -61,6 +61,10 @@ def test_access(expression: str, expected: Any) -> None:
         f"{BAG}.b.c[3]",
         f"{BAG}.b.c[-4]",
         f"{BAG}.a.deeper",  # a property of a number
+        f"{BAG}.s.deeper",  # a property of a string
+        f"{BAG}.n.deeper",  # a property of a JSON null
+        f"{BAG}.s[0]",  # an index into a string
+        f"{BAG}.b.c[1].x",  # a property of an element that is a number
         f"{BAG}[0]",  # an index into a bag
         "dynamic([1, 2])['a']",  # a key of an array
         "dynamic(null).a",
@@ -69,6 +73,16 @@ def test_access(expression: str, expected: Any) -> None:
 )
 def test_missing_values_are_null(expression: str) -> None:
     assert scalar(f"isnull({expression})") is True
+
+
+def test_a_chain_of_constant_steps_reads_the_value_once() -> None:
+    from kqlhunt.compiler import compile_query
+
+    query = "Logs | project v = Props.nested.x, w = Props['nested'].x, p = Props.ports[1]"
+    sql = compile_query(query, {"Logs": dict(_logs().columns)}).to_sql("duckdb")
+    assert "'$.nested.x'" in sql and "'$.ports[1]'" in sql
+    nothing = (None, None, None)
+    assert rows(query, _logs()) == [(1, 1, 443), nothing, nothing, nothing]
 
 
 def test_access_on_columns_with_a_key_from_a_column() -> None:

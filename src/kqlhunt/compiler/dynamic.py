@@ -77,12 +77,32 @@ def _path(*steps: exp.Expr) -> exp.JSONPath:
 
 
 def extract(target: exp.Expr, path: exp.Expr) -> exp.Expr:
-    """The value at `path` (a JSONPath node, or path text computed in SQL), null if absent."""
+    """The value at `path` (a JSONPath node, or path text computed in SQL), null if absent.
+
+    Access to a value itself read by a constant path (`d.a.b`) reads the joined path from the
+    first value: one parse of the JSON instead of one per step, with the same answer (a step
+    through a null, a missing key or a scalar finds nothing either way)."""
     if isinstance(path, exp.JSONPath):
+        outer = _constant_path_access(target)
+        if outer is not None:
+            source, first = outer
+            steps = [step.copy() for step in first.expressions] + path.expressions[1:]
+            joined = exp.JSONPath(expressions=steps)
+            return null_if_json_null(exp.JSONExtract(this=source.copy(), expression=joined))
         found: exp.Expr = exp.JSONExtract(this=as_json(target), expression=path)
     else:
         found = func("JSON_EXTRACT", as_json(target), path)
     return null_if_json_null(found)
+
+
+def _constant_path_access(sql: exp.Expr) -> tuple[exp.Expr, exp.JSONPath] | None:
+    """The JSON and constant path of an `extract` result, or None for anything else."""
+    if not isinstance(sql, exp.Nullif) or sql.expression != _JSON_NULL:
+        return None
+    found = sql.this
+    if isinstance(found, exp.JSONExtract) and isinstance(found.expression, exp.JSONPath):
+        return found.this, found.expression
+    return None
 
 
 def key_path(key: str) -> exp.JSONPath:

@@ -417,7 +417,7 @@ class TabularCompiler:
     def visit_GetSchema(self, relation: Relation, node: ast.GetSchema) -> Relation:
         columns = (
             ("ColumnName", KqlType.STRING),
-            ("ColumnOrdinal", KqlType.INT),
+            ("ColumnOrdinal", KqlType.LONG),
             ("DataType", KqlType.STRING),
             ("ColumnType", KqlType.STRING),
         )
