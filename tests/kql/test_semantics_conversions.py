@@ -70,6 +70,20 @@ def test_tostring_prints_as_kusto_does(expression: str, expected: str) -> None:
         ('totimespan("00:00:01.5")', ts("00:00:01.5")),
         ('totimespan("-00:30:00")', ts("-00:30:00")),
         ('totimespan("x")', None),
+        # a guid is held in lower case with dashes, whichever way the text wrote it
+        ('toguid("74BE27DE-1E4E-49D9-B579-FE0B331D3642")', "74be27de-1e4e-49d9-b579-fe0b331d3642"),
+        ('toguid("{74be27de1e4e49d9b579fe0b331d3642}")', "74be27de-1e4e-49d9-b579-fe0b331d3642"),
+        ('toguid("garbage")', None),
+        ('toguid("74be27de-1e4e-49d9-b579-fe0b331d364")', None),
+        (
+            'toguid(dynamic("74be27de-1e4e-49d9-b579-fe0b331d3642"))',
+            "74be27de-1e4e-49d9-b579-fe0b331d3642",
+        ),
+        (
+            'toguid("74BE27DE-1E4E-49D9-B579-FE0B331D3642") == '
+            "guid(74be27de-1e4e-49d9-b579-fe0b331d3642)",
+            True,
+        ),
     ],
 )
 def test_conversions_give_null_on_failure(expression: str, expected: Any) -> None:

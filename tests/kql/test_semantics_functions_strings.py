@@ -67,6 +67,11 @@ from tests.kql.semantics import on_value, scalar
         (r'isnull(extract(@"(\d+)", 1, "abc", typeof(long)))', True),
         (r'extract(@"(\d+\.\d+)", 1, "v 1.5", typeof(real))', 1.5),
         (r'extract(@"(\w+)", 1, "abc", typeof(string))', "abc"),
+        # named groups in either of RE2's spellings, on every backend
+        (r'extract(@"(?P<n>b)(?<m>c)", 2, "abc")', "c"),
+        (r'extract_all(@"(?<k>\w)=(?P<v>\d)", dynamic(["v"]), "a=1 b=2")', ["1", "2"]),
+        (r'replace_regex("a=1", @"(?<k>\w)=(?<v>\d)", @"\2=\1")', "1=a"),
+        (r'"key=7" matches regex @"^(?<k>\w+)=\d$"', True),
     ],
 )
 def test_string_function(expression: str, expected: Any) -> None:

@@ -121,7 +121,30 @@ def _java_replacement(rewrite: str) -> str:
     return "".join(out)
 
 
+# `(?P<name>` not preceded by an odd run of backslashes (which would make the parenthesis text).
+_P_NAMED_GROUP = re.compile(r"(?<!\\)((?:\\\\)*)\(\?P<")
+_REGEX_FUNCTIONS = (
+    exp.RegexpLike,
+    exp.RegexpILike,
+    exp.RegexpExtract,
+    exp.RegexpExtractAll,
+    exp.RegexpReplace,
+    exp.RegexpCount,
+    exp.RegexpSplit,
+)
+
+
+def _java_regex(node: exp.Expr) -> None:
+    """Named groups as Java spells them, `(?<name>...)`; the compiler writes RE2's `(?P<`."""
+    pattern = node.args.get("expression")
+    if isinstance(pattern, exp.Literal) and pattern.is_string and "(?P<" in pattern.this:
+        java = _P_NAMED_GROUP.sub(r"\1(?<", pattern.this)
+        node.set("expression", exp.Literal.string(java))
+
+
 def _rewrite(node: exp.Expr) -> exp.Expr:
+    if isinstance(node, _REGEX_FUNCTIONS):
+        _java_regex(node)
     if isinstance(node, exp.RegexpReplace):
         replacement = node.args.get("replacement")
         if isinstance(replacement, exp.Literal) and replacement.is_string:

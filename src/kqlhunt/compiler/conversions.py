@@ -127,7 +127,24 @@ def convert(value: Typed, target: KqlType) -> Typed:
         return Typed(exp.Case(ifs=ifs), target)
     if target in (KqlType.INT, KqlType.LONG) and value.type in (KqlType.STRING, KqlType.DYNAMIC):
         return Typed(_parse_integer_text(source, target), target)
+    if target is KqlType.GUID and value.type in (KqlType.STRING, KqlType.DYNAMIC):
+        return Typed(_parse_guid_text(source), target)
     return Typed(exp.TryCast(this=source, to=cast(source, target).args["to"]), target)
+
+
+_GUID_DIGITS = r"([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})"
+_GUID_TEXT = r"^\{?" + _GUID_DIGITS + r"\}?$"
+
+
+def _parse_guid_text(source: exp.Expr) -> exp.Expr:
+    """A guid read from text, in lower case with dashes (as guid literals are held), or null:
+    32 hex digits, with or without the dashes and braces .NET writes around them."""
+    from kqlhunt.compiler.functions_strings import regex_replace
+
+    text = exp.Lower(this=exp.Trim(this=source))
+    valid = exp.RegexpLike(this=text, expression=exp.Literal.string(_GUID_TEXT))
+    canonical = regex_replace(text.copy(), _GUID_TEXT, "\\1-\\2-\\3-\\4-\\5")
+    return exp.Case(ifs=[exp.If(this=valid, true=canonical)])
 
 
 _HEX_TEXT = r"^\s*0[xX][0-9a-fA-F]{1,15}\s*$"

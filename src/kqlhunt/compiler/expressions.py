@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from kqlhunt.compiler import strings
-from kqlhunt.compiler.regex import RegexError, regex_groups
+from kqlhunt.compiler.regex import RegexError, canonical_regex, regex_groups
 from kqlhunt.compiler.scope import Scope
 from kqlhunt.compiler.sqltypes import (
     TICKS_PER_MICROSECOND,
@@ -257,8 +257,9 @@ class ExpressionCompiler:
         return value.constant
 
     def constant_regex(self, value: Typed, node: ast.Expr, what: str) -> str:
-        """A constant regex, checked as Kusto checks it (RE2's syntax)."""
-        regex = self._constant_text(value, node, what)
+        """A constant regex, checked as Kusto checks it (RE2's syntax), named groups spelled
+        one way (see `canonical_regex`)."""
+        regex = canonical_regex(self._constant_text(value, node, what))
         try:
             regex_groups(regex)
         except RegexError as error:

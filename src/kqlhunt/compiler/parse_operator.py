@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from kqlhunt.compiler.conversions import convert
-from kqlhunt.compiler.regex import RegexError, regex_groups
+from kqlhunt.compiler.regex import RegexError, canonical_regex, regex_groups
 from kqlhunt.compiler.relation import Relation, aliased
 from kqlhunt.compiler.sqltypes import Typed, func, null_of
 from kqlhunt.compiler.strings import regex_escape
@@ -53,12 +53,13 @@ def build_regex(
             if not regex_mode:
                 pieces.append(regex_escape(part.value))
                 continue
+            regex = canonical_regex(part.value)
             try:
-                group += regex_groups(part.value).count
+                group += regex_groups(regex).count
             except RegexError as error:
                 message = f"invalid regex in the parse pattern: {error}"
                 raise context.error(message, part.offset) from None
-            pieces.append(f"(?:{part.value})")
+            pieces.append(f"(?:{regex})")
         else:
             if node.kind != "relaxed" and part.type in _NUMBER_PATTERNS:
                 body = _NUMBER_PATTERNS[part.type]

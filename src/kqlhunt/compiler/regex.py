@@ -5,12 +5,24 @@ position, whatever the backend would have made of it."""
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import re2
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # RE2 would also write each refusal to stderr
+
+
+# `(?<name>` not preceded by an odd run of backslashes (which would make the parenthesis text).
+_ANGLE_NAMED_GROUP = re.compile(r"(?<!\\)((?:\\\\)*)\(\?<(?=[A-Za-z_])")
+
+
+def canonical_regex(pattern: str) -> str:
+    """`pattern` with named groups spelled `(?P<name>...)`: RE2 reads `(?<name>...)` too, but
+    only since 2023, and the RE2 inside DuckDB is older. Backends whose engine wants the other
+    spelling (Java's, on Spark) turn it back."""
+    return _ANGLE_NAMED_GROUP.sub(r"\1(?P<", pattern)
 
 
 class RegexError(ValueError):
