@@ -395,3 +395,14 @@ def test_support_lists_the_tables_queries_can_read() -> None:
     assert code == EXIT_OK
     assert "imProcessCreate\t" in "\n".join(lines) and "SecurityEvent\t" in "\n".join(lines)
     assert all(line.endswith(" columns") for line in lines)
+
+
+def test_a_rule_folder_given_as_logs_is_pointed_out(tmp_path: Path) -> None:
+    rules = tmp_path / "more-rules"
+    rules.mkdir()
+    shutil.copy(next(bundled_rules_dir().glob("*.yaml")), rules)
+
+    code, _, err = run("hunt", "--rules", str(bundled_rules_dir()), str(rules), "--samples", *NOW)
+
+    assert code == EXIT_ALERTS
+    assert f"note: {rules} holds rule files and no logs" in " ".join(err.split())

@@ -147,6 +147,22 @@ _watchlists_option = click.option(
 )
 
 
+def _holds_rules_only(path: Path) -> bool:
+    """Whether a folder given as logs holds rule files (YAML, .kql) and nothing else: a second
+    rule folder given after `--rules`, which takes one path per use."""
+    if not path.is_dir():
+        return False
+    from kqlhunt.normalize.ingest import iter_files
+    from kqlhunt.normalize.model import IngestStats
+
+    stats = IngestStats()
+    logs = next(iter_files([path], stats), None)
+    if logs is not None or not stats.files_ignored:
+        return False
+    suffixes = {".yaml", ".yml", ".kql"}
+    return any(f.suffix.lower() in suffixes for f in path.rglob("*") if f.is_file())
+
+
 def _watchlist_tables(folder: Path | None) -> list[TableData]:
     if folder is None:
         return []
@@ -329,6 +345,14 @@ def hunt_command(
         err.print("No rule could be loaded.")
         sys.exit(EXIT_USAGE)
     tuning = _tuning(tuning_path, rules.rules, err)
+    for path in logs:
+        if _holds_rules_only(path):
+            err.print(
+                f"note: {path} holds rule files and no logs; to hunt with its rules, give it as"
+                " --rules (once per folder: --rules A --rules B)",
+                markup=False,
+                highlight=False,
+            )
 
     tables = _tables(logs, workspace, log_format, err) + _watchlist_tables(watchlists)
     with _stopped_on(err):  # the engine cannot start: no PySpark, no Java, a bad master URL
