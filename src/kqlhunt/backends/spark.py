@@ -24,6 +24,7 @@ from kqlhunt.backends.base import to_result
 from kqlhunt.catalog import FileColumns, TableData
 from kqlhunt.command_line import PARSE_COMMAND_LINE_FUNCTION
 from kqlhunt.compiler import CompiledQuery
+from kqlhunt.compiler.regex import with_named_groups
 from kqlhunt.errors import BackendError, UnsupportedKqlError
 from kqlhunt.result import QueryResult
 from kqlhunt.types import KqlType
@@ -121,8 +122,6 @@ def _java_replacement(rewrite: str) -> str:
     return "".join(out)
 
 
-# `(?P<name>` not preceded by an odd run of backslashes (which would make the parenthesis text).
-_P_NAMED_GROUP = re.compile(r"(?<!\\)((?:\\\\)*)\(\?P<")
 _REGEX_FUNCTIONS = (
     exp.RegexpLike,
     exp.RegexpILike,
@@ -138,7 +137,7 @@ def _java_regex(node: exp.Expr) -> None:
     """Named groups as Java spells them, `(?<name>...)`; the compiler writes RE2's `(?P<`."""
     pattern = node.args.get("expression")
     if isinstance(pattern, exp.Literal) and pattern.is_string and "(?P<" in pattern.this:
-        java = _P_NAMED_GROUP.sub(r"\1(?<", pattern.this)
+        java = with_named_groups(pattern.this, "(?<")
         node.set("expression", exp.Literal.string(java))
 
 

@@ -148,19 +148,20 @@ _watchlists_option = click.option(
 
 
 def _holds_rules_only(path: Path) -> bool:
-    """Whether a folder given as logs holds rule files (YAML, .kql) and nothing else: a second
-    rule folder given after `--rules`, which takes one path per use."""
+    """Whether a folder given as logs holds rule files and nothing that could be a log: a
+    second rule folder given after `--rules`, which takes one path per use."""
     if not path.is_dir():
         return False
-    from kqlhunt.normalize.ingest import iter_files
-    from kqlhunt.normalize.model import IngestStats
+    from kqlhunt.normalize.ingest import is_log_candidate
+    from kqlhunt.rules.loader import RULE_SUFFIXES
 
-    stats = IngestStats()
-    logs = next(iter_files([path], stats), None)
-    if logs is not None or not stats.files_ignored:
-        return False
-    suffixes = {".yaml", ".yml", ".kql"}
-    return any(f.suffix.lower() in suffixes for f in path.rglob("*") if f.is_file())
+    rules = False
+    for file in path.rglob("*"):  # stops at the first file that may be a log
+        if file.is_file() and not file.name.startswith("."):  # as hunting passes them over
+            if is_log_candidate(file):
+                return False
+            rules = rules or file.suffix.lower() in RULE_SUFFIXES
+    return rules
 
 
 def _watchlist_tables(folder: Path | None) -> list[TableData]:

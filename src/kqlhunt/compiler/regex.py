@@ -14,15 +14,21 @@ _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # RE2 would also write each refusal to stderr
 
 
-# `(?<name>` not preceded by an odd run of backslashes (which would make the parenthesis text).
-_ANGLE_NAMED_GROUP = re.compile(r"(?<!\\)((?:\\\\)*)\(\?<(?=[A-Za-z_])")
+# A named group's opening, either spelling, not preceded by an odd run of backslashes (which
+# would make the parenthesis text); `(?<=` and `(?<!` are lookbehinds, not names.
+_NAMED_GROUP = re.compile(r"(?<!\\)((?:\\\\)*)\(\?P?<(?=[A-Za-z_])")
+
+
+def with_named_groups(pattern: str, opening: str) -> str:
+    """`pattern` with every named group opened by `opening`: `(?P<` or `(?<`."""
+    return _NAMED_GROUP.sub(lambda found: found.group(1) + opening, pattern)
 
 
 def canonical_regex(pattern: str) -> str:
     """`pattern` with named groups spelled `(?P<name>...)`: RE2 reads `(?<name>...)` too, but
     only since 2023, and the RE2 inside DuckDB is older. Backends whose engine wants the other
-    spelling (Java's, on Spark) turn it back."""
-    return _ANGLE_NAMED_GROUP.sub(r"\1(?P<", pattern)
+    spelling (Java's, on Spark) turn it back with `with_named_groups`."""
+    return with_named_groups(pattern, "(?P<")
 
 
 class RegexError(ValueError):
