@@ -74,6 +74,8 @@ def test_tostring_prints_as_kusto_does(expression: str, expected: str) -> None:
         ('toguid("74BE27DE-1E4E-49D9-B579-FE0B331D3642")', "74be27de-1e4e-49d9-b579-fe0b331d3642"),
         ('toguid("{74be27de1e4e49d9b579fe0b331d3642}")', "74be27de-1e4e-49d9-b579-fe0b331d3642"),
         ('toguid("garbage")', None),
+        ('toguid("")', None),
+        ("isnull(toguid(dynamic(null)))", True),
         ('toguid("74be27de-1e4e-49d9-b579-fe0b331d364")', None),
         (
             'toguid(dynamic("74be27de-1e4e-49d9-b579-fe0b331d3642"))',

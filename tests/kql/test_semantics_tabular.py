@@ -108,6 +108,12 @@ def numbers() -> TableData:
             [("System.Int32",), ("System.TimeSpan",), ("System.Object",), ("System.Guid",)],
         ),
         ("Events | getschema | where ColumnOrdinal > 3 | count", ["Count"], [(1,)]),
+        # the schema of a table without rows is still its columns
+        (
+            "datatable(x:long)[] | getschema | project ColumnName, ColumnType",
+            ["ColumnName", "ColumnType"],
+            [("x", "long")],
+        ),
         # quoted names
         (
             "Events | take 1 | project ['my col'] = N | where ['my col'] > 0",
